@@ -1,0 +1,21 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make        build the kernel with kheaders, boot it, build and load a module
+#             from its archive in the guest
+# make check  every test; ends with "N passed, N failed"
+# Both install the Debian packages they need when run as root.
+
+.PHONY: demo check setup kernels
+
+demo: kernels
+	workbench/qemu.sh m workbench/demo.sh
+
+check:
+	tests/run.sh
+
+setup:
+	workbench/deps.sh
+	workbench/tree.sh
+
+kernels: setup
+	workbench/kernel.sh m

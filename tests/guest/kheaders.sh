@@ -1,0 +1,120 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# kheaders.sh VARIANT: the end-to-end tests, run as root in the guest on a
+# kernel built with CONFIG_IKHEADERS=VARIANT (m or y).  TAP on stdout.
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+# shellcheck source=../tap.sh
+. "$here/../tap.sh"
+
+variant=${1:?usage: kheaders.sh m|y}
+proc=/proc/kheaders.tar.xz
+sys=/sys/kernel/kheaders.tar.xz
+release=$(uname -r)
+work=$(mktemp -d)
+cd "$work" || exit 1
+
+check "no /lib/modules/$release/build: only the archive can serve" \
+	test ! -e "/lib/modules/$release/build"
+
+# BCC first: for =m it finds the module unloaded and loads it itself.
+if [ "$variant" = m ]; then
+	check "=m: no archive before kheaders is loaded" test ! -e "$proc" -a ! -e "$sys"
+fi
+check "BCC compiles a kprobe program with <linux/sched.h>, reads task_struct" \
+	timeout 600 python3 "$here/bcc_task.py"
+if [ "$variant" = m ]; then
+	check "=m: BCC unloaded kheaders after use" test ! -e "$sys"
+	check "=m: modprobe kheaders" modprobe kheaders
+fi
+
+check "both paths serve the same bytes" cmp "$proc" "$sys"
+for path in "$proc" "$sys"; do
+	size=$(stat -c %s "$path")
+	read_bytes=$(wc -c < "$path")
+	check "$path: stat size $size equals bytes read $read_bytes" \
+		test "$size" = "$read_bytes" -a "$size" -gt 1000000
+done
+check "xz -t passes" xz -t "$proc"
+check "tar lists it without error or warning" \
+	sh -c "tar -tJf $proc > list && test ! -s list.err" 2> list.err
+for member in include/linux/sched.h arch/x86/include/asm/processor.h \
+	arch/x86/include/generated/asm/syscalls_64.h \
+	include/generated/autoconf.h include/config/auto.conf \
+	include/config/kernel.release Makefile arch/x86/Makefile \
+	scripts/Makefile.build scripts/basic/fixdep scripts/mod/modpost \
+	scripts/module.lds tools/objtool/objtool Module.symvers; do
+	check "archive has $member" grep -qxF "$member" list
+done
+check "no member is absolute or contains .." \
+	sh -c "! grep -E '^/|(^|/)\.\.(/|\$)' list"
+check "no object, .cmd file, key or certificate" \
+	sh -c "! grep -E '\.(o|cmd|pem|x509|key|crt)\$|/\.' list"
+
+mkdir h
+tar -xf "$proc" -C h 2> extract.err
+check "extracts without a warning" test ! -s extract.err
+check "kernel.release is uname -r" test "$(cat h/include/config/kernel.release)" = "$release"
+check "utsrelease.h is uname -r" \
+	grep -qF "#define UTS_RELEASE \"$release\"" h/include/generated/utsrelease.h
+check "auto.conf matches /proc/config.gz" \
+	diff <(grep '^CONFIG_' h/include/config/auto.conf | sort) \
+	<(zcat /proc/config.gz | grep '^CONFIG_' | sort)
+check "Module.symvers lists _printk as modpost would" \
+	grep -qP '^0x[0-9a-f]{8}\t_printk\tvmlinux\tEXPORT_SYMBOL\t$' h/Module.symvers
+check "Module.symvers has namespaced GPL exports" \
+	grep -qP '^0x[0-9a-f]{8}\tkheaders_symvers_read\tvmlinux\tEXPORT_SYMBOL_GPL\tKHEADERS$' \
+	h/Module.symvers
+check "no build path of the host in the archive" \
+	sh -c "! grep -rlaF '$top/build' h"
+check "host programs are stripped" \
+	sh -c "! readelf -S h/scripts/mod/modpost h/tools/objtool/objtool | grep -qF .symtab"
+check "headers keep SPDX, lose other comments" \
+	sh -c "head -n 1 h/include/linux/sched.h | grep -q SPDX-License-Identifier && test \$(grep -c '/\*' h/include/linux/sched.h) -le 1"
+check "headers keep their line count" \
+	test "$(wc -l < h/include/linux/sched.h)" -gt 2000
+
+# A module built from the archive alone, no KBUILD_MODPOST_WARN, loaded.
+cp -r "$here/hello" hello
+make -C h M="$work/hello" modules > build.log 2>&1
+status=$?
+check "make -C h M=... modules builds hello.ko" test "$status" = 0 -a -f hello/hello.ko
+check "module build prints no warning" sh -c "! grep -i 'warning' build.log"
+[ "$status" = 0 ] || sed 's/^/#   /' build.log | tail -n 30
+check "hello.ko vermagic matches the kernel" \
+	sh -c "modinfo -F vermagic hello/hello.ko | grep -q '^$release '"
+check "insmod hello.ko" insmod hello/hello.ko
+check "its message is in dmesg" sh -c "dmesg | grep -q 'kheaders-hello: loaded, answer 42'"
+check "rmmod hello" rmmod hello
+
+cat > trace.bt <<'BT'
+#include <linux/sched.h>
+
+kprobe:__x64_sys_clock_nanosleep /comm == "sleep"/
+{
+	$task = (struct task_struct *)curtask;
+	printf("tgid=%d parent=%d\n", $task->tgid, $task->real_parent->tgid);
+	exit();
+}
+BT
+timeout 600 bpftrace trace.bt > bt.out 2>&1 &
+bt=$!
+for _ in $(seq 600); do
+	grep -q Attaching bt.out && break
+	kill -0 "$bt" 2> /dev/null || break
+	sleep 1
+done
+sleep 0.2 &
+sleeper=$!
+wait "$sleeper"
+wait "$bt"
+check "bpftrace includes <linux/sched.h> and reads task_struct" \
+	grep -qx "tgid=$sleeper parent=$$" bt.out
+grep -q "tgid=$sleeper" bt.out || sed 's/^/#   /' bt.out | tail -n 20
+
+if [ "$variant" = m ]; then
+	check "=m: rmmod kheaders" rmmod kheaders
+	check "=m: both paths gone after rmmod" test ! -e "$proc" -a ! -e "$sys"
+fi

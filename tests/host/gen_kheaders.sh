@@ -1,0 +1,134 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Tests of scripts/gen_kheaders.sh on a small fixture tree, on the host:
+# comment stripping, reproducibility, missing tools, failures that leave
+# nothing behind.  TAP on stdout.
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+# shellcheck source=../tap.sh
+. "$here/../tap.sh"
+
+gen=$top/linux/scripts/gen_kheaders.sh
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# make_fixture DIR: a source tree and an O= object tree under DIR.
+make_fixture() {
+	local src=$1/src obj=$1/obj
+	mkdir -p "$src/include/linux/atomic" "$src/arch/x86/include/asm" \
+		"$src/scripts/basic" "$obj/include/config" \
+		"$obj/include/generated" "$obj/arch/x86/include/generated/asm" \
+		"$obj/scripts/basic" "$obj/kernel"
+	echo 'VERSION = 6' > "$src/Makefile"
+	echo '# x86' > "$src/arch/x86/Makefile"
+	echo '# build' > "$src/scripts/Makefile.build"
+	echo 'int main(void) { return 0; }' > "$src/scripts/basic/fixdep.c"
+	cp "$here/strip-in.h" "$src/include/linux/strip.h"
+	printf '#define ATOMIC 1 /* keep */\n// %s\n' \
+		0123456789abcdef0123456789abcdef01234567 > "$src/include/linux/atomic/atomic-gen.h"
+	echo '#define ASM_B 1 // b' > "$src/arch/x86/include/asm/b.h"
+	echo 'secret' > "$src/scripts/signing_key.pem"
+	echo 'junk' > "$src/include/linux/.nfs000123"
+	printf 'CONFIG_X86=y\nCONFIG_MODULES=y\n' > "$obj/include/config/auto.conf"
+	echo 6.12.0-test > "$obj/include/config/kernel.release"
+	echo '#define CONFIG_X86 1' > "$obj/include/generated/autoconf.h"
+	echo '#define UTS_VERSION "#1 now"' > "$obj/include/generated/utsversion.h"
+	echo '#include <asm-generic/x.h>' > "$obj/arch/x86/include/generated/asm/x.h"
+	gcc -g -o "$obj/scripts/basic/fixdep" "$src/scripts/basic/fixdep.c"
+	echo 'object' > "$obj/scripts/basic/fixdep.o"
+	echo 'SECTIONS { }' > "$obj/kernel/kheaders_module.lds"
+}
+
+# gen DIR ARGS...: run the generator in DIR's object tree, as Kbuild does.
+gen() {
+	local dir=$1
+	shift
+	(cd "$dir/obj" && srctree=$dir/src SRCARCH=x86 sh "$gen" "$@")
+}
+
+make_fixture "$work/a"
+check "archive mode writes an archive" \
+	gen "$work/a" archive kernel/out.tar.xz kernel/kheaders_module.lds 0
+(cd "$work/a/obj" && xz -dc kernel/out.tar.xz > "$work/a.tar")
+tar -tf "$work/a.tar" > "$work/a.list" 2> "$work/a.err"
+check "the stream is an open tar: members, no end blocks" \
+	sh -c "test -s '$work/a.list' && test \$(tail -c 1024 '$work/a.tar' | tr -d '\\0' | wc -c) -gt 0"
+check "expected members, sorted" diff -u - "$work/a.list" <<'LIST'
+Makefile
+arch/x86/Makefile
+arch/x86/include/asm/b.h
+arch/x86/include/generated/asm/x.h
+include/config/auto.conf
+include/config/kernel.release
+include/generated/autoconf.h
+include/linux/atomic/atomic-gen.h
+include/linux/strip.h
+scripts/Makefile.build
+scripts/basic/fixdep
+scripts/basic/fixdep.c
+scripts/module.lds
+LIST
+check "owner root, modes 0644/0755, mtime 0" sh -c \
+	"tar -tvf '$work/a.tar' --numeric-owner | awk '
+		\$2 != \"0/0\" || \$4 != \"1970-01-01\" { bad = 1 }
+		/fixdep\$/ && \$1 != \"-rwxr-xr-x\" { bad = 1 }
+		/\\.h\$/ && \$1 != \"-rw-r--r--\" { bad = 1 }
+		END { exit bad }'"
+mkdir "$work/ax"
+tar -xf "$work/a.tar" -C "$work/ax"
+check "comments stripped as expected" diff -u "$here/strip-out.h" "$work/ax/include/linux/strip.h"
+check "stripping keeps every line number" \
+	test "$(wc -l < "$here/strip-in.h")" = "$(wc -l < "$work/ax/include/linux/strip.h")"
+check "stripped header preprocesses to the same tokens" bash -c \
+	"diff <(cpp -P '$here/strip-in.h' | tr -s ' \\n' '  ') <(cpp -P '$work/ax/include/linux/strip.h' | tr -s ' \\n' '  ')"
+check "a header with a hash on its last line is kept as is" \
+	cmp "$work/a/src/include/linux/atomic/atomic-gen.h" "$work/ax/include/linux/atomic/atomic-gen.h"
+check "host programs are stripped" \
+	sh -c "! readelf -S '$work/ax/scripts/basic/fixdep' | grep -qF .symtab"
+
+# Reproducible: another tree at another path, built later, same bytes.
+make_fixture "$work/b"
+touch -d '2001-01-01' "$work/b/src/include/linux/strip.h"
+gen "$work/b" archive kernel/out.tar.xz kernel/kheaders_module.lds 0
+check "same inputs elsewhere give identical bytes" \
+	cmp "$work/a/obj/kernel/out.tar.xz" "$work/b/obj/kernel/out.tar.xz"
+gen "$work/b" archive kernel/t.tar.xz kernel/kheaders_module.lds 1000000000
+check "MTIME sets every member's date" sh -c \
+	"xz -dc '$work/b/obj/kernel/t.tar.xz' | tar -tv --full-time 2>/dev/null | grep -v -c ' 2001-09-0[89] ' | grep -qx 0"
+
+# The manifest changes with content, not with timestamps.
+gen "$work/a" inputs kernel/kheaders_module.lds > "$work/m1"
+touch "$work/a/src/include/linux/strip.h"
+gen "$work/a" inputs kernel/kheaders_module.lds > "$work/m2"
+check "inputs: touching a file changes nothing" cmp "$work/m1" "$work/m2"
+echo '#define MORE 1' >> "$work/a/src/include/linux/strip.h"
+gen "$work/a" inputs kernel/kheaders_module.lds > "$work/m3"
+check "inputs: a content change shows" sh -c "! cmp -s '$work/m1' '$work/m3'"
+echo '#define NEW 1' > "$work/a/src/include/linux/new.h"
+gen "$work/a" inputs kernel/kheaders_module.lds > "$work/m4"
+check "inputs: a new file shows" grep -q ' include/linux/new.h$' "$work/m4"
+check "inputs: the config is an input" grep -q ' include/config/auto.conf$' "$work/m4"
+
+# Failures: a clear message, the previous archive intact, no leftovers.
+cp "$work/a/obj/kernel/out.tar.xz" "$work/prev.tar.xz"
+(cd "$work/a/obj" && srctree=$work/a/src SRCARCH=x86 XZ=false sh "$gen" archive kernel/out.tar.xz kernel/kheaders_module.lds 0) 2> /dev/null
+rc=$?
+check "a failing compressor fails the generation" test "$rc" != 0
+check "and leaves the previous archive as it was" cmp "$work/prev.tar.xz" "$work/a/obj/kernel/out.tar.xz"
+check "and no temporary file" sh -c "! ls -a '$work/a/obj/kernel' | grep -q tmp"
+rm "$work/a/obj/kernel/out.tar.xz"
+# A PATH with every tool but xz.
+mkdir "$work/bin"
+for tool in sh cat cut sort awk sed find grep mktemp rm mv tr xargs wc \
+	truncate perl tar strip dirname pwd printf; do
+	ln -s "$(command -v "$tool")" "$work/bin/$tool"
+done
+(cd "$work/a/obj" && PATH=$work/bin srctree=$work/a/src SRCARCH=x86 sh "$gen" archive kernel/out.tar.xz kernel/kheaders_module.lds 0) 2> "$work/err"
+rc=$?
+check "missing xz fails the generation" test "$rc" != 0
+check "the error names xz and its Debian package" grep -q "'xz' not found.*xz-utils" "$work/err"
+check "and no archive is written" test ! -e "$work/a/obj/kernel/out.tar.xz"
+gen "$work/a" archive kernel/out.tar.xz kernel/kheaders_module.lds yesterday 2> "$work/err"
+check "a bad MTIME is refused" grep -q 'bad MTIME' "$work/err"

@@ -1,0 +1,67 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Every test: style checks, the generator on fixtures, the Kbuild rules on
+# the real tree, and the end-to-end tests in a booted guest for each kernel
+# variant.  Sets up what is missing first.  Ends with "N passed, N failed".
+
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=../workbench/lib.sh
+. "$here/../workbench/lib.sh"
+set +e
+
+results=$build/test-results
+rm -rf "$results"
+mkdir -p "$results"
+
+# suite NAME CMD...: run a TAP-printing command; a failure that printed no
+# "not ok" line (a crash, a boot failure) still counts as one.
+suite() {
+	local name=$1 out=$results/$1.tap rc
+	shift
+	say "tests: $name"
+	"$@" > "$out" 2> "$results/$name.err"
+	rc=$?
+	sed "s/^\(not ok\|ok\) [0-9]* - /\1 - $name: /" "$out" |
+		grep -E '^(ok|not ok|#)'
+	if [ "$rc" != 0 ] && ! grep -q '^not ok' "$out"; then
+		echo "not ok - $name: exited with status $rc" | tee -a "$out"
+		tail -n 20 "$results/$name.err" | sed 's/^/#   /'
+	fi
+}
+
+setup() {
+	"$top/workbench/deps.sh" && "$top/workbench/tree.sh" &&
+		for v in $variants; do "$top/workbench/kernel.sh" "$v" || return 1; done
+}
+
+lint() {
+	# shellcheck source=tap.sh
+	. "$here/tap.sh"
+	local f
+	while IFS= read -r f; do
+		check "shellcheck ${f#"$top"/}" shellcheck -x "$f"
+	done < <(cd "$top" && grep -rlE '^#!/bin/(ba)?sh' --exclude-dir=build --exclude-dir=.git . |
+		sed "s|^\./|$top/|" | sort)
+	for f in "$top"/linux/kernel/*.[ch]; do
+		check "checkpatch --strict ${f#"$top"/}" \
+			"$tree/scripts/checkpatch.pl" --no-tree --strict --terse -q -f "$f"
+	done
+}
+
+if ! setup; then
+	echo "not ok - setup: packages, tree and kernels"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+suite lint lint
+suite generator "$here/host/gen_kheaders.sh"
+suite kbuild "$here/kbuild.sh"
+for v in $variants; do
+	suite "guest-$v" "$top/workbench/qemu.sh" "$v" "$here/guest/kheaders.sh" "$v"
+done
+
+passed=$(cat "$results"/*.tap | grep -c '^ok')
+failed=$(cat "$results"/*.tap | grep -c '^not ok')
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]

@@ -1,0 +1,35 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install the Debian packages the workbench and the tests need, when missing.
+# Run as root; otherwise only report what is missing.
+
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+packages=(
+	linux-source-6.12			# the base tree
+	make gcc bc bison flex libelf-dev libssl-dev	# building a kernel
+	cpio kmod perl tar xz-utils binutils	# kheaders, modules_install
+	ccache					# faster rebuilds
+	qemu-system-x86				# booting the kernel
+	bpfcc-tools python3-bpfcc bpftrace	# clients tested in the guest
+	shellcheck				# style checks
+)
+
+missing=()
+for pkg in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' ||
+		missing+=("$pkg")
+done
+[ ${#missing[@]} = 0 ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	die "missing Debian packages: ${missing[*]} (run as root to install them)"
+fi
+mkdir -p "$build"
+say "installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q > /dev/null
+apt-get install -y -q --no-install-recommends "${missing[@]}" > "$build/apt.log" 2>&1 ||
+	{ tail -n 20 "$build/apt.log"; die "apt-get install failed"; }

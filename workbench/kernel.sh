@@ -1,0 +1,70 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# kernel.sh VARIANT: configure and build one kernel variant (m or y: how
+# kheaders is built) in build/obj-VARIANT, and install its modules under
+# build/modules-VARIANT.  The configuration is tinyconfig plus the fragments
+# in workbench/configs/; an option that olddefconfig drops is an error.
+
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+variant=${1:?usage: kernel.sh VARIANT}
+obj=$(objtree "$variant")
+mods=$(modroot "$variant")
+frags=("$top/workbench/configs/guest.config" "$top/workbench/configs/ikheaders-$variant.config")
+[ -f "${frags[1]}" ] || die "no config fragment for variant '$variant'"
+log=$build/build-$variant.log
+
+# The variants differ in a few options: the first build of one starts from
+# a copy of another's objtree, and Kbuild rebuilds only what those options
+# touch.
+if [ ! -f "$obj/.config" ]; then
+	for other in $variants; do
+		if [ "$other" != "$variant" ] && [ -f "$(objtree "$other")/vmlinux" ]; then
+			say "obj-$variant: starting from a copy of obj-$other"
+			cp -a "$(objtree "$other")" "$obj.tmp"
+			rm -f "$obj.tmp/.fragments"
+			mv "$obj.tmp" "$obj"
+			break
+		fi
+	done
+fi
+mkdir -p "$obj"
+
+fragments_id=$(cat "${frags[@]}" | sha1sum)
+if [ "$(cat "$obj/.fragments" 2>/dev/null)" != "$fragments_id" ]; then
+	say "obj-$variant: configuring"
+	kmake -s O="$obj" tinyconfig > "$log" 2>&1 || { cat "$log"; die "tinyconfig failed"; }
+	"$tree/scripts/kconfig/merge_config.sh" -m -Q -O "$obj" "$obj/.config" "${frags[@]}" >> "$log" 2>&1
+	kmake -s O="$obj" olddefconfig >> "$log" 2>&1 || { cat "$log"; die "olddefconfig failed"; }
+	dropped=0
+	while IFS= read -r line; do
+		case $line in
+		CONFIG_*)
+			grep -qxF "$line" "$obj/.config" && continue ;;
+		"# CONFIG_"*" is not set")
+			opt=${line#\# }
+			opt=${opt%% *}
+			grep -q "^$opt=" "$obj/.config" || continue ;;
+		*) continue ;;
+		esac
+		echo "error: config option did not survive olddefconfig: $line" >&2
+		dropped=1
+	done < <(cat "${frags[@]}")
+	[ "$dropped" = 0 ] || die "obj-$variant: configuration incomplete"
+	echo "$fragments_id" > "$obj/.fragments"
+fi
+
+say "obj-$variant: building (log: ${log#"$top"/})"
+start=$SECONDS
+if ! kmake O="$obj" bzImage modules >> "$log" 2>&1; then
+	tail -n 40 "$log"
+	die "obj-$variant: build failed"
+fi
+rm -rf "$mods"
+kmake -s O="$obj" INSTALL_MOD_PATH="$mods" modules_install >> "$log" 2>&1 &&
+	# A build link would lead BCC to the objtree instead of the archive.
+	rm -f "$mods/lib/modules/$(kernel_release "$variant")/build" ||
+	{ tail -n 20 "$log"; die "obj-$variant: modules_install failed"; }
+say "obj-$variant: $(kernel_release "$variant") built in $((SECONDS - start)) s"
