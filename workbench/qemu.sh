@@ -35,7 +35,7 @@ timeout "$timeout" qemu-system-x86_64 -nodefaults -display none -no-reboot \
 	-accel tcg,thread=multi -cpu max -smp 2 -m 3G \
 	-kernel "$image" -append "$cmdline" \
 	-serial "file:$out/console.log" \
-	-fsdev local,id=root,path=/,security_model=none,readonly=on \
+	-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap \
 	-device virtio-9p-pci,fsdev=root,mount_tag=/dev/root \
 	-fsdev local,id=out,path="$out",security_model=none \
 	-device virtio-9p-pci,fsdev=out,mount_tag=results || rc=$?

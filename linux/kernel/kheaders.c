@@ -32,17 +32,14 @@
  * archive in a kernel image or in kheaders.ko.
  */
 asm(".pushsection .rodata, \"a\"\n"
-    ".ascii \"IKHD_ST\"\n"
-    ".global kheaders_archive\n"
-    "kheaders_archive:\n"
-    ".incbin \"kernel/kheaders_data.tar.xz\"\n"
-    ".global kheaders_archive_end\n"
-    "kheaders_archive_end:\n"
-    ".ascii \"IKHD_ED\"\n"
-    ".popsection\n");
-
-extern const char kheaders_archive[];
-extern const char kheaders_archive_end[];
+	".ascii \"IKHD_ST\"\n"
+	".global kheaders_archive\n"
+	"kheaders_archive:\n"
+	".incbin \"kernel/kheaders_data.tar.xz\"\n"
+	".global kheaders_archive_end\n"
+	"kheaders_archive_end:\n"
+	".ascii \"IKHD_ED\"\n"
+	".popsection\n");
 
 #define TAR_BLOCK		512
 #define TAR_END_LEN		(2 * TAR_BLOCK)
@@ -56,6 +53,8 @@ extern const char kheaders_archive_end[];
 #define LZMA2_CHUNK_RESET	0x01	/* uncompressed, dictionary reset */
 #define LZMA2_CHUNK_PLAIN	0x02	/* uncompressed, no reset */
 #define LZMA2_END		0x00
+
+static const u8 xz_magic[6] = { 0xfd, '7', 'z', 'X', 'Z', 0x00 };
 
 /*
  * The second stream.  Its uncompressed data is the tar member
@@ -137,7 +136,7 @@ static void xz_stream_init(void)
 
 	/* Stream header: magic, flags (no check), CRC32 of the flags */
 	p = ks.head;
-	memcpy(p, "\xfd" "7zXZ", 6);
+	memcpy(p, xz_magic, sizeof(xz_magic));
 	p[6] = 0;
 	p[7] = XZ_CHECK_NONE;
 	put_crc32(p + 8, p + 6, 2);

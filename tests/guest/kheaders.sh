@@ -39,7 +39,7 @@ for path in "$proc" "$sys"; do
 done
 check "xz -t passes" xz -t "$proc"
 check "tar lists it without error or warning" \
-	sh -c "tar -tJf $proc > list && test ! -s list.err" 2> list.err
+	sh -c "tar -tJf $proc > list 2> list.err && test ! -s list.err"
 for member in include/linux/sched.h arch/x86/include/asm/processor.h \
 	arch/x86/include/generated/asm/syscalls_64.h \
 	include/generated/autoconf.h include/config/auto.conf \
