@@ -44,6 +44,24 @@ rm -f "$tree/$probe"
 kbuild "$obj" kernel/
 check "header removed: back to the same bytes" cmp "$build/archive-before.tar.xz" "$archive"
 
+# Every header has the line count of its source, wherever that is.
+same_line_counts() {
+	local h src bad=0
+	while read -r h; do
+		src=$tree/$h
+		[ -f "$src" ] || src=$obj/$h
+		if [ "$(wc -l < "$1/$h")" != "$(wc -l < "$src")" ]; then
+			echo "$h: line count differs from $src"
+			bad=1
+		fi
+	done < <(cd "$1" && find . -name '*.h' | sed 's|^\./||')
+	return "$bad"
+}
+mkdir -p "$build/archive-x"
+xz -dc "$archive" | tar -x -C "$build/archive-x" 2> /dev/null
+check "every header keeps its number of lines" same_line_counts "$build/archive-x"
+rm -rf "$build/archive-x"
+
 # Clean builds elsewhere: a fresh O= tree and an in-tree build.
 fresh=$build/repro-obj
 intree=$build/repro-intree
