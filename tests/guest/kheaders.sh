@@ -59,9 +59,11 @@ check "extracts without a warning" test ! -s extract.err
 check "kernel.release is uname -r" test "$(cat h/include/config/kernel.release)" = "$release"
 check "utsrelease.h is uname -r" \
 	grep -qF "#define UTS_RELEASE \"$release\"" h/include/generated/utsrelease.h
+# auto.conf writes string values without the quotes of .config.
+config_lines() { grep '^CONFIG_' | sed 's/="\(.*\)"$/=\1/' | sort; }
 check "auto.conf matches /proc/config.gz" \
-	diff <(grep '^CONFIG_' h/include/config/auto.conf | sort) \
-	<(zcat /proc/config.gz | grep '^CONFIG_' | sort)
+	diff <(config_lines < h/include/config/auto.conf) \
+	<(zcat /proc/config.gz | config_lines)
 check "Module.symvers lists _printk as modpost would" \
 	grep -qP '^0x[0-9a-f]{8}\t_printk\tvmlinux\tEXPORT_SYMBOL\t$' h/Module.symvers
 check "Module.symvers has namespaced GPL exports" \
