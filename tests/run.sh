@@ -35,26 +35,12 @@ setup() {
 		for v in $variants; do "$top/workbench/kernel.sh" "$v" || return 1; done
 }
 
-lint() {
-	# shellcheck source=tap.sh
-	. "$here/tap.sh"
-	local f
-	while IFS= read -r f; do
-		check "shellcheck ${f#"$top"/}" shellcheck -x "$f"
-	done < <(cd "$top" && grep -rlE '^#!/bin/(ba)?sh' --exclude-dir=build --exclude-dir=.git . |
-		sed "s|^\./|$top/|" | sort)
-	for f in "$top"/linux/kernel/*.[ch]; do
-		check "checkpatch --strict ${f#"$top"/}" \
-			"$tree/scripts/checkpatch.pl" --no-tree --strict --terse -q -f "$f"
-	done
-}
-
 if ! setup; then
 	echo "not ok - setup: packages, tree and kernels"
 	echo "0 passed, 1 failed"
 	exit 1
 fi
-suite lint lint
+suite lint "$here/lint.sh"
 suite generator "$here/host/gen_kheaders.sh"
 suite kbuild "$here/kbuild.sh"
 for v in $variants; do

@@ -14,7 +14,7 @@ packages=(
 	ccache					# faster rebuilds
 	qemu-system-x86				# booting the kernel
 	bpfcc-tools python3-bpfcc bpftrace	# clients tested in the guest
-	shellcheck				# style checks
+	shellcheck python3-ply			# style checks (checkpatch, spdxcheck)
 )
 
 missing=()

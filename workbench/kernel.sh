@@ -63,8 +63,10 @@ if ! kmake O="$obj" bzImage modules >> "$log" 2>&1; then
 	die "obj-$variant: build failed"
 fi
 rm -rf "$mods"
-kmake -s O="$obj" INSTALL_MOD_PATH="$mods" modules_install >> "$log" 2>&1 &&
-	# A build link would lead BCC to the objtree instead of the archive.
-	rm -f "$mods/lib/modules/$(kernel_release "$variant")/build" ||
-	{ tail -n 20 "$log"; die "obj-$variant: modules_install failed"; }
+if ! kmake -s O="$obj" INSTALL_MOD_PATH="$mods" modules_install >> "$log" 2>&1; then
+	tail -n 20 "$log"
+	die "obj-$variant: modules_install failed"
+fi
+# A build link would lead BCC to the objtree instead of the archive.
+rm -f "$mods/lib/modules/$(kernel_release "$variant")/build"
 say "obj-$variant: $(kernel_release "$variant") built in $((SECONDS - start)) s"

@@ -79,9 +79,10 @@ while IFS= read -r diff; do
 	if grep -qiE 'kheaders|genikh' "$edits/$file.removed"; then
 		die "$file: base kheaders lines left after removal"
 	fi
-	patch -s -o "$edits/$file" "$edits/$file.removed" < "$top/linux/$diff" &&
-		chmod 644 "$edits/$file" ||
+	if ! patch -s -o "$edits/$file" "$edits/$file.removed" < "$top/linux/$diff"; then
 		die "linux/$diff does not apply to $base_pkg $version"
+	fi
+	chmod 644 "$edits/$file"
 	install_if_changed "$edits/$file" "$tree/$file"
 done < <(cd "$top/linux" && find . -name '*.diff' | sed 's|^\./||' | sort)
 

@@ -345,6 +345,6 @@ static void __exit kheaders_exit(void)
 module_init(kheaders_init);
 module_exit(kheaders_exit);
 
-MODULE_LICENSE("GPL v2");
+MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Kernel headers and module build files as a tar.xz archive");
 MODULE_IMPORT_NS(KHEADERS);

@@ -37,6 +37,21 @@ for path in "$proc" "$sys"; do
 	check "$path: stat size $size equals bytes read $read_bytes" \
 		test "$size" = "$read_bytes" -a "$size" -gt 1000000
 done
+cat "$proc" > whole
+size=$(stat -c %s whole)
+for bs in 1000 4093 65537; do
+	check "reads of $bs bytes give the same bytes" \
+		sh -c "dd if=$proc bs=$bs status=none | cmp - whole"
+done
+# Byte by byte through the run-time stream: its headers, the LZMA2 chunk
+# headers every 64 KiB, the index and the footer.
+for read in 1:4096 7:140000; do
+	bs=${read%:*}
+	len=${read#*:}
+	check "the last $len bytes read $bs at a time are the same" \
+		bash -c "dd if=$proc bs=$bs skip=$(((size - len) / bs)) status=none |
+			cmp - <(tail -c +$(((size - len) / bs * bs + 1)) whole)"
+done
 check "xz -t passes" xz -t "$proc"
 check "tar lists it without error or warning" \
 	sh -c "tar -tJf $proc > list 2> list.err && test ! -s list.err"
