@@ -52,7 +52,8 @@ make_fixture "$work/a"
 check "archive mode writes an archive" \
 	gen "$work/a" archive kernel/out.tar.xz kernel/kheaders_module.lds 0
 (cd "$work/a/obj" && xz -dc kernel/out.tar.xz > "$work/a.tar")
-tar -tf "$work/a.tar" > "$work/a.list" 2> "$work/a.err"
+# Without its end blocks, tar reports an unexpected end: that is expected.
+tar -tf "$work/a.tar" > "$work/a.list" 2> /dev/null
 check "the stream is an open tar: members, no end blocks" \
 	sh -c "test -s '$work/a.list' && test \$(tail -c 1024 '$work/a.tar' | tr -d '\\0' | wc -c) -gt 0"
 check "expected members, sorted" diff -u - "$work/a.list" <<'LIST'
