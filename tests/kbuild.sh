@@ -44,23 +44,45 @@ rm -f "$tree/$probe"
 kbuild "$obj" kernel/
 check "header removed: back to the same bytes" cmp "$build/archive-before.tar.xz" "$archive"
 
-# Every header has the line count of its source, wherever that is.
-same_line_counts() {
-	local h src bad=0
+x=$build/archive-x
+rm -rf "$x"
+mkdir -p "$x"
+xz -dc "$archive" | tar -x -C "$x" 2> /dev/null
+
+# Every header, stripped, has the tokens of its source.  GCC strips the
+# comments of both sides here (-fpreprocessed: no macro is expanded, no file
+# included), over all headers at once, one after the other.
+tokens() {
+	local h
 	while read -r h; do
-		src=$tree/$h
-		[ -f "$src" ] || src=$obj/$h
-		if [ "$(wc -l < "$1/$h")" != "$(wc -l < "$src")" ]; then
-			echo "$h: line count differs from $src"
-			bad=1
-		fi
-	done < <(cd "$1" && find . -name '*.h' | sed 's|^\./||')
-	return "$bad"
+		printf '\nkheaders_file %s\n' "$h"
+		cat "$1/$h" 2> /dev/null || cat "$obj/$h"
+	done < "$x.headers" |
+		gcc -w -E -fpreprocessed -dD -P -x c - 2> /dev/null |
+		tr -s '[:space:]' ' '
 }
-mkdir -p "$build/archive-x"
-xz -dc "$archive" | tar -x -C "$build/archive-x" 2> /dev/null
-check "every header keeps its number of lines" same_line_counts "$build/archive-x"
-rm -rf "$build/archive-x"
+(cd "$x" && find include arch/x86/include -name '*.h' | sort) > "$x.headers"
+tokens "$tree" > "$x.src-tokens" &
+tokens "$x" > "$x.archive-tokens"
+wait
+check "every header has the tokens of its source" \
+	sh -c "test -s '$x.src-tokens' && cmp '$x.src-tokens' '$x.archive-tokens'"
+
+# The archive builds an external module on this host, with W=1 (which runs
+# scripts/kernel-doc), installs it and cleans up after it.
+mod=$build/kbuild-test-mod
+rm -rf "$mod"
+cp -r "$here/guest/hello" "$mod"
+cp "$obj/Module.symvers" "$x/"
+check "make M= W=1 modules with the archive alone" \
+	sh -c "make -C '$x' M='$mod' W=1 modules > '$mod.log' 2>&1 && test -f '$mod/hello.ko'"
+check "with no warning" sh -c "! grep -i -e warning -e error '$mod.log'"
+check "make M= modules_install" sh -c \
+	"make -C '$x' M='$mod' INSTALL_MOD_PATH='$mod/root' modules_install >> '$mod.log' 2>&1 && find '$mod/root' -name hello.ko | grep -q ."
+check "make M= clean" sh -c \
+	"make -C '$x' M='$mod' clean >> '$mod.log' 2>&1 && test ! -e '$mod/hello.ko'"
+cat "$mod.log" >> "$log"
+rm -rf "$x" "$x".* "$mod" "$mod.log"
 
 # Clean builds elsewhere: a fresh O= tree and an in-tree build.
 fresh=$build/repro-obj

@@ -4,9 +4,10 @@
 # Make the archive that kernel/kheaders.c serves: the kernel headers and what
 # an external module build needs, as a reproducible tar.xz.
 #
-#   gen_kheaders.sh inputs LDS
+#   gen_kheaders.sh inputs LDS CACHE
 #	Print the manifest of the inputs: every archive member with a hash of
 #	its content.  kernel/Makefile rebuilds the archive only when it changes.
+#	CACHE keeps the hashes of files whose status has not changed since.
 #   gen_kheaders.sh archive OUTPUT LDS MTIME
 #	Write OUTPUT: a tar.xz without its end-of-archive blocks, which the
 #	kernel appends at run time after Module.symvers.  Members are sorted,
@@ -15,15 +16,16 @@
 #
 # LDS is the module linker script built for the archive; it is archived as
 # scripts/module.lds.  Run by kernel/Makefile in the object tree, with
-# srctree and SRCARCH set.  TAR, XZ and PERL may name other programs.
+# srctree and SRCARCH set.  XZ, PERL and STRIP may name other programs.
 
 set -eu
 
 me=gen_kheaders.sh
-tar=${TAR:-tar}
 xz=${XZ:-xz}
 perl=${PERL:-perl}
+strip=${STRIP:-strip}
 tab=$(printf '\t')
+objtree=$(pwd)
 export LC_ALL=C
 
 die() {
@@ -37,21 +39,54 @@ need() {
 		die "'$1' not found; install it (Debian package: $2)"
 }
 
+enabled() {
+	grep -qx "$1=y" "$objtree/include/config/auto.conf"
+}
+
 # Regular files under the given directories, leaving out hidden files
-# (.*.cmd, NFS and AFS silly-rename files), build products that a module
-# build does not read, and keys and certificates.  Symlinks are followed:
-# some build sandboxes link every source file.
+# (.*.cmd, NFS and AFS silly-rename files) and build products.  Symlinks
+# are followed: some build sandboxes link every source file.
 find_files() {
-	find -L "$@" \( -name '.*' -o -path scripts/atomic -o -path scripts/coccinelle \
-		-o -path scripts/dtc -o -path scripts/dummy-tools \
-		-o -path scripts/gdb -o -path scripts/kconfig \
-		-o -path scripts/package -o -path scripts/selinux \
-		-o -path scripts/tracing \) -prune -o -type f \
-		! -name '*.[oas]' ! -name '*.mod' ! -name '*.mod.c' \
-		! -name '*.order' ! -name '*.symvers' ! -name '*.tmp' ! -name '*~' \
-		! -name '*.pem' ! -name '*.x509' ! -name '*.key' ! -name '*.crt' \
-		! -name '*.der' ! -name '*.p12' ! -name '*.p8' \
-		! -path scripts/module.lds -print
+	find -L "$@" -name '.*' -prune -o -type f \
+		! -name '*.[oas]' ! -name '*.cmd' ! -name '*.tmp' ! -name '*~' -print
+}
+
+# What an external module build runs from the source tree's scripts/.
+# Host program sources are left out: the programs are archived built.
+kbuild_scripts() {
+	echo scripts/Kbuild.include
+	echo scripts/subarch.include
+	echo scripts/module-common.c
+	echo scripts/depmod.sh
+	echo scripts/modules-check.sh
+	echo scripts/makelst
+	echo scripts/kernel-doc
+	find -L scripts -maxdepth 1 -type f -name 'Makefile.*'
+	if enabled CONFIG_FTRACE_MCOUNT_USE_RECORDMCOUNT &&
+	   ! enabled CONFIG_HAVE_C_RECORDMCOUNT; then
+		echo scripts/recordmcount.pl
+	fi
+}
+
+# The host programs it runs, built in the object tree, by configuration:
+# a program left over from an earlier configuration is not archived.
+kbuild_programs() {
+	echo scripts/basic/fixdep
+	if enabled CONFIG_MODULES; then echo scripts/mod/modpost; fi
+	if enabled CONFIG_MODVERSIONS; then echo scripts/genksyms/genksyms; fi
+	if enabled CONFIG_FTRACE_MCOUNT_USE_RECORDMCOUNT &&
+	   enabled CONFIG_HAVE_C_RECORDMCOUNT; then
+		echo scripts/recordmcount
+	fi
+	if enabled CONFIG_MODULE_SIG_FORMAT; then echo scripts/sign-file; fi
+	if enabled CONFIG_ASN1; then echo scripts/asn1_compiler; fi
+	if enabled CONFIG_OBJTOOL; then echo tools/objtool/objtool; fi
+	if enabled CONFIG_DEBUG_INFO_BTF_MODULES; then
+		echo tools/bpf/resolve_btfids/resolve_btfids
+	fi
+	if enabled CONFIG_GCC_PLUGINS; then
+		find -L scripts/gcc-plugins -maxdepth 1 -type f -name '*.so'
+	fi
 }
 
 # Print "member<TAB>path" for every member, sorted by member.
@@ -62,9 +97,10 @@ list_members() {
 			cd "$srctree"
 			echo Makefile
 			find -L "arch/$SRCARCH" -maxdepth 1 -type f -name 'Makefile*'
-			find_files include "arch/$SRCARCH/include" scripts |
+			find_files include "arch/$SRCARCH/include" |
 				sed -e '\|^include/config/|d' -e '\|^include/generated/|d' \
 					-e "\\|^arch/$SRCARCH/include/generated/|d"
+			kbuild_scripts
 		) | awk -v dir="$srctree/" '{ print $0 "\t" dir $0 }'
 
 		{
@@ -75,13 +111,7 @@ list_members() {
 				sed '\|^include/generated/utsversion\.h$|d'
 			echo include/config/auto.conf
 			echo include/config/kernel.release
-			# In an O= build, the host programs are in the object tree.
-			if [ "$(cd "$srctree" && pwd -P)" != "$(pwd -P)" ]; then
-				find_files scripts
-			fi
-			if grep -qx 'CONFIG_OBJTOOL=y' include/config/auto.conf; then
-				echo tools/objtool/objtool
-			fi
+			kbuild_programs
 		} | awk '{ print $0 "\t" $0 }'
 
 		printf 'scripts/module.lds\t%s\n' "$lds"
@@ -89,17 +119,20 @@ list_members() {
 }
 
 # The Perl part: one process for all files.
-#   manifest LIST		print "md5  member" for every member
-#   stage LIST ROOT SRCARCH	copy the members under ROOT with comments
-#				stripped from headers; print the ELF files
+#   manifest LIST CACHE		print "md5 mode member" for every member
+#   archive LIST MTIME SRCARCH TMP STRIP XZ...
+#				write the tar stream through XZ to stdout
 # shellcheck disable=SC2016 # Perl code, not shell
 perl_code='
 use strict;
 use warnings;
 use Digest::MD5 qw(md5_hex);
+use Time::HiRes ();
 
-my ($mode, $list, $root, $srcarch) = @ARGV;
-my %made;
+$SIG{__DIE__} = sub { print STDERR "gen_kheaders.sh: $_[0]"; exit(1); };
+
+my $mode = shift(@ARGV);
+my $list = shift(@ARGV);
 
 sub slurp {
 	my ($path) = @_;
@@ -110,64 +143,141 @@ sub slurp {
 	return $data // "";
 }
 
-# A comment becomes one space, so tokens never merge, and each of its line
-# breaks becomes a backslash-newline, so every line keeps its number and a
-# comment inside a #define does not end it.  SPDX comments stay.
-sub blank {
-	my ($c) = @_;
-	return $c if index($c, "SPDX-License-Identifier") >= 0;
-	return ("\\\n" x ($c =~ tr/\n//)) . " ";
+sub members {
+	open(my $fh, "<", $list) or die "$list: $!\n";
+	my @m = map { chomp; [split(/\t/, $_, 2)] } <$fh>;
+	close($fh);
+	return @m;
 }
 
-sub strip_comments {
+sub exec_mode {
+	my ($path) = @_;
+	my @st = stat($path) or die "$path: $!\n";
+	return $st[2] & 0111 ? 0755 : 0644;
+}
+
+if ($mode eq "manifest") {
+	# Hashes are kept under the file status (device, inode, size, mtime,
+	# ctime); an entry younger than two seconds is not kept, so that a
+	# change within the timestamp granularity is never missed.
+	my ($cache) = @ARGV;
+	my (%old, %new);
+	if (open(my $fh, "<", $cache)) {
+		while (<$fh>) {
+			chomp;
+			my ($key, $md5, $path) = split(/\t/, $_, 3);
+			$old{$path} = [$key, $md5] if defined($path);
+		}
+		close($fh);
+	}
+	my $settled = Time::HiRes::time() - 2;
+	for my $m (members()) {
+		my ($member, $path) = @$m;
+		my @st = Time::HiRes::stat($path) or die "$path: $!\n";
+		my $key = join(" ", @st[0, 1, 7, 9, 10]);
+		my $md5 = $old{$path} && $old{$path}[0] eq $key ?
+			$old{$path}[1] : md5_hex(slurp($path));
+		$new{$path} = "$key\t$md5" if $st[9] < $settled && $st[10] < $settled;
+		printf("%s %o %s\n", $md5, $st[2] & 0111 ? 0755 : 0644, $member);
+	}
+	my $tmp = "$cache.tmp$$";
+	open(my $fh, ">", $tmp) or die "$tmp: $!\n";
+	print $fh map { "$new{$_}\t$_\n" } sort(keys(%new));
+	close($fh) or die "$tmp: $!\n";
+	rename($tmp, $cache) or die "$cache: $!\n";
+	exit(0);
+}
+
+my ($mtime, $srcarch, $tmp, $strip, @xz) = @ARGV;
+
+# Headers are made compact, their tokens unchanged: comments go (SPDX ones
+# stay), and so do blank lines, trailing whitespace and runs of whitespace
+# within a line; indentation and string and character literals stay.
+my $literal = qr{"(?:[^"\\\n]|\\.)*"|\x27(?:[^\x27\\\n]|\\.)*\x27}s;
+
+sub in_directive {
+	my ($data, $at) = @_;
+	my $bol = rindex($data, "\n", $at - 1) + 1;
+	while ($bol > 1 && substr($data, $bol - 2, 1) eq "\\") {
+		$bol = rindex($data, "\n", $bol - 3) + 1;
+	}
+	return substr($data, $bol, $at - $bol) =~ /^[ \t]*#/;
+}
+
+# A comment over several lines ends a line, so that a "#" after it still
+# starts a directive, unless it is within a directive, which goes on.
+sub blank {
+	my ($comment, $data, $at) = @_;
+	return $comment if index($comment, "SPDX-License-Identifier") >= 0;
+	return " " if index($comment, "\n") < 0 || in_directive($data, $at);
+	return "\n";
+}
+
+sub strip_header {
 	my ($data) = @_;
-	$data =~ s{
-		( "(?:[^"\\\n]|\\.)*" | \x27(?:[^\x27\\\n]|\\.)*\x27 )
-		| ( /\*.*?\*/ | //(?:[^\\\n]|\\.)* )
-	}{ defined $1 ? $1 : blank($2) }gsex;
+	my $orig = $data;
+	$data =~ s{($literal)|(/\*.*?\*/|//(?:[^\\\n]|\\.)*)}
+		{ defined($1) ? $1 : blank($2, $orig, $-[0]) }gse;
+	$data =~ s{($literal)|([ \t]+(?=\n|\z))|(?<=\S)[ \t]{2,}}
+		{ defined($1) ? $1 : defined($2) ? "" : " " }ge;
+	# An empty line after a backslash-newline ends a directive: keep it.
+	$data =~ s{(\\?)\n\n+}{ $1 ? "\\\n\n" : "\n" }ge;
+	$data =~ s{\A\n+}{};
 	return $data;
 }
 
-sub mkdirs {
-	my ($dir) = @_;
-	return if $made{$dir}++ || -d $dir;
-	mkdirs($1) if $dir =~ m{^(.+)/[^/]+$};
-	mkdir($dir) or die "$dir: $!\n";
+sub tar_header {
+	my ($name, $perm, $size) = @_;
+	my $prefix = "";
+	if (length($name) > 100) {
+		# ustar: the leading directories go to the prefix field.
+		my $cut = index($name, "/", length($name) - 101);
+		die "$name: name too long for a tar header\n"
+			if $cut < 0 || $cut > 155;
+		($prefix, $name) = (substr($name, 0, $cut), substr($name, $cut + 1));
+	}
+	my $h = pack("a100 a8 a8 a8 a12 a12 a8 a1 a100 a6 a2 a32 a32 a8 a8 a155 a12",
+		$name, sprintf("%07o", $perm), "0000000", "0000000",
+		sprintf("%011o", $size), sprintf("%011o", $mtime), " " x 8, "0",
+		"", "ustar", "00", "", "", "", "", $prefix, "");
+	substr($h, 148, 8) = sprintf("%06o\0 ", unpack("%32C*", $h));
+	return $h;
 }
 
-open(my $lf, "<", $list) or die "$list: $!\n";
-while (my $line = <$lf>) {
-	chomp($line);
-	my ($member, $path) = split(/\t/, $line, 2);
+open(my $out, "|-", @xz) or die "$xz[0]: $!\n";
+binmode($out);
+my $n = 0;
+for my $m (members()) {
+	my ($member, $path) = @$m;
 	my $data = slurp($path);
+	my $perm = exec_mode($path);
 
-	if ($mode eq "manifest") {
-		print md5_hex($data), "  $member\n";
-		next;
+	if (substr($data, 0, 4) eq "\x7fELF") {
+		# No symbols, and no build ID, which varies with the build
+		# directory when host programs are built with -g.
+		my $copy = "$tmp/elf" . $n++;
+		system($strip, "--remove-section=.note.gnu.build-id",
+		       "-o", $copy, $path) == 0 or die "$path: strip failed\n";
+		$data = slurp($copy);
+	} elsif ($member =~ m{^(?:include|arch/\Q$srcarch\E/include)/.*\.h$} &&
+		 $data !~ m{\n// [0-9a-f]{40}\n?\z}) {
+		# Generated headers checked by a hash on their last line stay.
+		$data = strip_header($data);
 	}
-
-	# Generated headers checked by a hash on their last line stay as is.
-	if ($member =~ m{^(?:include|arch/\Q$srcarch\E/include)/.*\.h$} &&
-	    $data !~ m{\n// [0-9a-f]{40}\n?\z}) {
-		$data = strip_comments($data);
-	}
-	my $dest = "$root/$member";
-	mkdirs($1) if $dest =~ m{^(.+)/[^/]+$};
-	open(my $out, ">:raw", $dest) or die "$dest: $!\n";
-	print $out $data or die "$dest: $!\n";
-	close($out) or die "$dest: $!\n";
-	chmod((stat($path))[2] & 0111 ? 0755 : 0644, $dest) or die "$dest: $!\n";
-	print "$dest\n" if substr($data, 0, 4) eq "\x7fELF";
+	my $size = length($data);
+	print $out tar_header($member, $perm, $size), $data,
+		"\0" x (-$size % 512) or die "$xz[0]: $!\n";
 }
+close($out) or die "$xz[0] failed\n";
 '
 
 cmd_inputs() {
-	[ $# -eq 1 ] || die "usage: $me inputs LDS"
+	[ $# -eq 2 ] || die "usage: $me inputs LDS CACHE"
 	need "$perl" perl
 	list=$(mktemp)
 	trap 'rm -f "$list"' EXIT
 	list_members "$1" > "$list"
-	"$perl" -e "$perl_code" manifest "$list"
+	"$perl" -e "$perl_code" manifest "$list" "$2"
 }
 
 cmd_archive() {
@@ -179,37 +289,20 @@ cmd_archive() {
 	'' | *[!0-9]*) die "bad MTIME '$mtime' (check KBUILD_BUILD_TIMESTAMP)" ;;
 	esac
 	need "$perl" perl
-	need "$tar" tar
 	need "$xz" xz-utils
-	need strip binutils
-	"$tar" --version 2>/dev/null | grep -q 'GNU tar' ||
-		die "'$tar' is not GNU tar; install GNU tar (Debian package: tar) or set TAR"
+	need "$strip" binutils
 
 	tmp=$(mktemp -d "$out.tmp.XXXXXX")
 	trap 'rm -rf "$tmp"' EXIT
 	trap 'exit 1' HUP INT TERM
 
 	list_members "$lds" > "$tmp/list"
-	cut -f1 "$tmp/list" > "$tmp/members"
-	"$perl" -e "$perl_code" stage "$tmp/list" "$tmp/root" "$SRCARCH" > "$tmp/elf"
-	# Host programs: no symbols, and no build ID, which varies with the
-	# build directory when they are built with -g.
-	if [ -s "$tmp/elf" ]; then
-		tr '\n' '\0' < "$tmp/elf" | xargs -0 strip --remove-section=.note.gnu.build-id
-	fi
-
-	# One 512-byte record per block, so the archive ends with exactly the
-	# two zero blocks that are cut off here.
-	"$tar" -C "$tmp/root" --create --file="$tmp/tar" --format=gnu \
-		--blocking-factor=1 --no-recursion --verbatim-files-from \
-		--files-from="$tmp/members" --owner=0 --group=0 --numeric-owner \
-		--mode=u=rwX,go=rX --mtime="@$mtime"
-	size=$(wc -c < "$tmp/tar")
-	if [ $((size % 512)) -ne 0 ] || [ "$size" -le 1024 ]; then
-		die "$tar wrote an archive of unexpected size $size"
-	fi
-	truncate -s $((size - 1024)) "$tmp/tar"
-	"$xz" --check=crc32 --threads=1 -9 --stdout "$tmp/tar" > "$tmp/tar.xz"
+	# Two threads, each on its own half: fixed block boundaries keep the
+	# output the same on any machine.
+	"$perl" -e "$perl_code" archive "$tmp/list" "$mtime" "$SRCARCH" "$tmp" "$strip" \
+		"$xz" --format=xz --check=crc32 --threads=2 \
+		--block-size=16MiB --lzma2=preset=9e,lc=4,pb=0 --stdout \
+		> "$tmp/tar.xz"
 	mv -f "$tmp/tar.xz" "$out"
 }
 

@@ -24,7 +24,13 @@ make_fixture() {
 	echo 'VERSION = 6' > "$src/Makefile"
 	echo '# x86' > "$src/arch/x86/Makefile"
 	echo '# build' > "$src/scripts/Makefile.build"
+	for f in Kbuild.include subarch.include module-common.c depmod.sh \
+		modules-check.sh \
+		makelst kernel-doc; do
+		echo "# $f" > "$src/scripts/$f"
+	done
 	echo 'int main(void) { return 0; }' > "$src/scripts/basic/fixdep.c"
+	echo '# not for module builds' > "$src/scripts/checkpatch.pl"
 	cp "$here/strip-in.h" "$src/include/linux/strip.h"
 	printf '#define ATOMIC 1 /* keep */\n// %s\n' \
 		0123456789abcdef0123456789abcdef01234567 > "$src/include/linux/atomic/atomic-gen.h"
@@ -37,6 +43,10 @@ make_fixture() {
 	echo '#define UTS_VERSION "#1 now"' > "$obj/include/generated/utsversion.h"
 	echo '#include <asm-generic/x.h>' > "$obj/arch/x86/include/generated/asm/x.h"
 	gcc -g -o "$obj/scripts/basic/fixdep" "$src/scripts/basic/fixdep.c"
+	# Left over from an earlier configuration with CONFIG_MODVERSIONS=y.
+	mkdir "$obj/scripts/genksyms" "$obj/scripts/mod"
+	cp "$obj/scripts/basic/fixdep" "$obj/scripts/mod/modpost"
+	cp "$obj/scripts/basic/fixdep" "$obj/scripts/genksyms/genksyms"
 	echo 'object' > "$obj/scripts/basic/fixdep.o"
 	echo 'SECTIONS { }' > "$obj/kernel/kheaders_module.lds"
 }
@@ -66,10 +76,17 @@ include/config/kernel.release
 include/generated/autoconf.h
 include/linux/atomic/atomic-gen.h
 include/linux/strip.h
+scripts/Kbuild.include
 scripts/Makefile.build
 scripts/basic/fixdep
-scripts/basic/fixdep.c
+scripts/depmod.sh
+scripts/kernel-doc
+scripts/makelst
+scripts/mod/modpost
+scripts/module-common.c
 scripts/module.lds
+scripts/modules-check.sh
+scripts/subarch.include
 LIST
 check "owner root, modes 0644/0755, mtime 0" sh -c \
 	"tar -tvf '$work/a.tar' --numeric-owner | awk '
@@ -80,8 +97,6 @@ check "owner root, modes 0644/0755, mtime 0" sh -c \
 mkdir "$work/ax"
 tar -xf "$work/a.tar" -C "$work/ax"
 check "comments stripped as expected" diff -u "$here/strip-out.h" "$work/ax/include/linux/strip.h"
-check "stripping keeps every line number" \
-	test "$(wc -l < "$here/strip-in.h")" = "$(wc -l < "$work/ax/include/linux/strip.h")"
 check "stripped header preprocesses to the same tokens" bash -c \
 	"diff <(cpp -P '$here/strip-in.h' | tr -s ' \\n' '  ') <(cpp -P '$work/ax/include/linux/strip.h' | tr -s ' \\n' '  ')"
 check "a header with a hash on its last line is kept as is" \
@@ -100,17 +115,42 @@ check "MTIME sets every member's date" sh -c \
 	"xz -dc '$work/b/obj/kernel/t.tar.xz' | tar -tv --full-time 2>/dev/null | grep -v -c ' 2001-09-0[89] ' | grep -qx 0"
 
 # The manifest changes with content, not with timestamps.
-gen "$work/a" inputs kernel/kheaders_module.lds > "$work/m1"
-touch "$work/a/src/include/linux/strip.h"
-gen "$work/a" inputs kernel/kheaders_module.lds > "$work/m2"
+inputs() { gen "$work/a" inputs kernel/kheaders_module.lds kernel/.hashes; }
+hdr=$work/a/src/include/linux/strip.h
+sleep 2	# files changed in the last two seconds are never cached
+inputs > "$work/m1"
+check "inputs: one line per member, hash, mode and name" sh -c \
+	"test \$(grep -cE '^[0-9a-f]{32} (644|755) [^ ]+\$' '$work/m1') = \$(wc -l < '$work/a.list')"
+check "inputs: the hash cache is written" \
+	grep -q "	$work/a/src/Makefile\$" "$work/a/obj/kernel/.hashes"
+inputs > "$work/m2"
+check "inputs: the same manifest with the cache" cmp "$work/m1" "$work/m2"
+# A hash planted in the cache is believed while the file's status holds.
+cp "$work/a/obj/kernel/.hashes" "$work/hashes"
+sed -i "s|	[0-9a-f]*	$work/a/src/Makefile\$|	planted	$work/a/src/Makefile|" \
+	"$work/a/obj/kernel/.hashes"
+check "inputs: the cache is used" sh -c \
+	"cd '$work/a/obj' && srctree='$work/a/src' SRCARCH=x86 sh '$gen' inputs kernel/kheaders_module.lds kernel/.hashes | grep -qx 'planted 644 Makefile'"
+cp "$work/hashes" "$work/a/obj/kernel/.hashes"
+touch "$hdr"
+inputs > "$work/m2"
 check "inputs: touching a file changes nothing" cmp "$work/m1" "$work/m2"
-echo '#define MORE 1' >> "$work/a/src/include/linux/strip.h"
-gen "$work/a" inputs kernel/kheaders_module.lds > "$work/m3"
-check "inputs: a content change shows" sh -c "! cmp -s '$work/m1' '$work/m3'"
+# A same-size edit with the old mtime put back: the ctime still shows it.
+old=$(stat -c %y "$hdr")
+sed -i 's/_STRIP_H/_STRIQ_H/' "$hdr"
+touch -d "$old" "$hdr"
+inputs > "$work/m3"
+check "inputs: a content change shows, even under the old mtime" \
+	sh -c "! cmp -s '$work/m1' '$work/m3'"
+chmod +x "$hdr"
+inputs > "$work/m4"
+check "inputs: a mode change shows" sh -c "! cmp -s '$work/m3' '$work/m4'"
 echo '#define NEW 1' > "$work/a/src/include/linux/new.h"
-gen "$work/a" inputs kernel/kheaders_module.lds > "$work/m4"
-check "inputs: a new file shows" grep -q ' include/linux/new.h$' "$work/m4"
-check "inputs: the config is an input" grep -q ' include/config/auto.conf$' "$work/m4"
+inputs > "$work/m5"
+check "inputs: a new file shows" grep -q ' include/linux/new.h$' "$work/m5"
+check "inputs: the config is an input" grep -q ' include/config/auto.conf$' "$work/m5"
+check "inputs: scripts a module build does not run are not" \
+	sh -c "! grep -q -e checkpatch -e genksyms -e fixdep.c '$work/m5'"
 
 # Failures: a clear message, the previous archive intact, no leftovers.
 cp "$work/a/obj/kernel/out.tar.xz" "$work/prev.tar.xz"
@@ -122,8 +162,7 @@ check "and no temporary file" sh -c "! ls -a '$work/a/obj/kernel' | grep -q tmp"
 rm "$work/a/obj/kernel/out.tar.xz"
 # A PATH with every tool but xz.
 mkdir "$work/bin"
-for tool in sh cat cut sort awk sed find grep mktemp rm mv tr xargs wc \
-	truncate perl tar strip dirname pwd printf; do
+for tool in sh cat sort awk sed find grep mktemp rm mv perl strip; do
 	ln -s "$(command -v "$tool")" "$work/bin/$tool"
 done
 (cd "$work/a/obj" && PATH=$work/bin srctree=$work/a/src SRCARCH=x86 sh "$gen" archive kernel/out.tar.xz kernel/kheaders_module.lds 0) 2> "$work/err"

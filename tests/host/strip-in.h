@@ -23,5 +23,11 @@ static const char c2 = '\''; // an escaped apostrophe
 static const char *url = "http://example.org/*x*/";
 int after_line_comment; // comment \
 continued on the next line
+#define ENDS_AT_COMMENT 1 \
+/* an empty line ends the macro */
+int not_in_macro;    /* runs of   spaces */
+/* a comment over
+   two lines */ #define AFTER_COMMENT 2
+int uses = ENDS_AT_COMMENT + AFTER_COMMENT;	  	
 int last; /* end */
 #endif
