@@ -3,15 +3,19 @@
 # make        build the kernel with kheaders, boot it, build and load a module
 #             from its archive in the guest
 # make check  every test; ends with "N passed, N failed"
+# make bench  ours against the base tree's generator; writes BENCHMARK.md
 # Both install the Debian packages they need when run as root.
 
-.PHONY: demo check setup kernels
+.PHONY: demo check bench setup kernels
 
 demo: kernels
 	workbench/qemu.sh m workbench/demo.sh
 
 check:
 	tests/run.sh
+
+bench: kernels
+	workbench/bench.sh
 
 setup:
 	workbench/deps.sh

@@ -43,6 +43,7 @@ fi
 suite lint "$here/lint.sh"
 suite generator "$here/host/gen_kheaders.sh"
 suite kbuild "$here/kbuild.sh"
+suite bench-smoke "$top/workbench/bench.sh" --smoke
 for v in $variants; do
 	suite "guest-$v" "$top/workbench/qemu.sh" "$v" "$here/guest/kheaders.sh" "$v"
 done

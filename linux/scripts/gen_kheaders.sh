@@ -24,8 +24,8 @@ me=gen_kheaders.sh
 xz=${XZ:-xz}
 perl=${PERL:-perl}
 strip=${STRIP:-strip}
-tab=$(printf '\t')
-objtree=$(pwd)
+nl='
+'
 export LC_ALL=C
 
 die() {
@@ -39,95 +39,91 @@ need() {
 		die "'$1' not found; install it (Debian package: $2)"
 }
 
+# enabled CONFIG_FOO: without a process per question.
 enabled() {
-	grep -qx "$1=y" "$objtree/include/config/auto.conf"
+	case "$nl$config$nl" in
+	*"$nl$1=y$nl"*) return 0 ;;
+	esac
+	return 1
 }
 
-# Regular files under the given directories, leaving out hidden files
-# (.*.cmd, NFS and AFS silly-rename files) and build products.  Symlinks
+# find_files TAG DIR...: print "TAG<TAB>file" for the regular files under
+# the DIRs, leaving out hidden files (.*.cmd, NFS and AFS silly-rename
+# files), build products and the object tree's own directories.  Symlinks
 # are followed: some build sandboxes link every source file.
 find_files() {
-	find -L "$@" -name '.*' -prune -o -type f \
-		! -name '*.[oas]' ! -name '*.cmd' ! -name '*.tmp' ! -name '*~' -print
+	tag=$1
+	shift
+	find -L "$@" \( -name '.*' -o -path include/config -o -path include/generated \
+		-o -path "arch/$SRCARCH/include/generated" \) -prune -o -type f \
+		! -name '*.[oas]' ! -name '*.cmd' ! -name '*.tmp' ! -name '*~' \
+		-printf "$tag\t%p\n"
 }
 
-# What an external module build runs from the source tree's scripts/.
-# Host program sources are left out: the programs are archived built.
-kbuild_scripts() {
-	echo scripts/Kbuild.include
-	echo scripts/subarch.include
-	echo scripts/module-common.c
-	echo scripts/depmod.sh
-	echo scripts/modules-check.sh
-	echo scripts/makelst
-	echo scripts/kernel-doc
-	find -L scripts -maxdepth 1 -type f -name 'Makefile.*'
+# From the source tree: the headers, and the makefiles and scripts that an
+# external module build runs.  Host program sources are left out: the
+# programs are archived built.
+source_members() {
+	find -L Makefile "arch/$SRCARCH" -maxdepth 1 -type f -name 'Makefile*' \
+		-printf 's\t%p\n'
+	find_files s include "arch/$SRCARCH/include"
+	find -L scripts -maxdepth 1 -type f -name 'Makefile.*' -printf 's\t%p\n'
+	printf 's\t%s\n' scripts/Kbuild.include scripts/subarch.include \
+		scripts/module-common.c scripts/depmod.sh scripts/modules-check.sh \
+		scripts/makelst scripts/kernel-doc
 	if enabled CONFIG_FTRACE_MCOUNT_USE_RECORDMCOUNT &&
 	   ! enabled CONFIG_HAVE_C_RECORDMCOUNT; then
-		echo scripts/recordmcount.pl
+		printf 's\tscripts/recordmcount.pl\n'
 	fi
 }
 
-# The host programs it runs, built in the object tree, by configuration:
-# a program left over from an earlier configuration is not archived.
-kbuild_programs() {
-	echo scripts/basic/fixdep
-	if enabled CONFIG_MODULES; then echo scripts/mod/modpost; fi
-	if enabled CONFIG_MODVERSIONS; then echo scripts/genksyms/genksyms; fi
-	if enabled CONFIG_FTRACE_MCOUNT_USE_RECORDMCOUNT &&
-	   enabled CONFIG_HAVE_C_RECORDMCOUNT; then
-		echo scripts/recordmcount
-	fi
-	if enabled CONFIG_MODULE_SIG_FORMAT; then echo scripts/sign-file; fi
-	if enabled CONFIG_ASN1; then echo scripts/asn1_compiler; fi
-	if enabled CONFIG_OBJTOOL; then echo tools/objtool/objtool; fi
-	if enabled CONFIG_DEBUG_INFO_BTF_MODULES; then
-		echo tools/bpf/resolve_btfids/resolve_btfids
-	fi
-	if enabled CONFIG_GCC_PLUGINS; then
-		find -L scripts/gcc-plugins -maxdepth 1 -type f -name '*.so'
-	fi
-}
-
-# Print "member<TAB>path" for every member, sorted by member.
-list_members() {
-	lds=$1
+# From the object tree: generated headers, the configuration, and the host
+# programs that the build runs, by configuration: a program left over from
+# an earlier configuration is not archived.
+object_members() {
+	# utsversion.h changes with every link of vmlinux.
+	find -L include/generated "arch/$SRCARCH/include/generated" \
+		-path include/generated/utsversion.h -prune -o -name '.*' -prune -o \
+		-type f ! -name '*.cmd' ! -name '*.tmp' -printf 'o\t%p\n'
 	{
-		(
-			cd "$srctree"
-			echo Makefile
-			find -L "arch/$SRCARCH" -maxdepth 1 -type f -name 'Makefile*'
-			find_files include "arch/$SRCARCH/include" |
-				sed -e '\|^include/config/|d' -e '\|^include/generated/|d' \
-					-e "\\|^arch/$SRCARCH/include/generated/|d"
-			kbuild_scripts
-		) | awk -v dir="$srctree/" '{ print $0 "\t" dir $0 }'
+		echo include/config/auto.conf
+		echo include/config/kernel.release
+		echo scripts/basic/fixdep
+		if enabled CONFIG_MODULES; then echo scripts/mod/modpost; fi
+		if enabled CONFIG_MODVERSIONS; then echo scripts/genksyms/genksyms; fi
+		if enabled CONFIG_FTRACE_MCOUNT_USE_RECORDMCOUNT &&
+		   enabled CONFIG_HAVE_C_RECORDMCOUNT; then
+			echo scripts/recordmcount
+		fi
+		if enabled CONFIG_MODULE_SIG_FORMAT; then echo scripts/sign-file; fi
+		if enabled CONFIG_ASN1; then echo scripts/asn1_compiler; fi
+		if enabled CONFIG_OBJTOOL; then echo tools/objtool/objtool; fi
+		if enabled CONFIG_DEBUG_INFO_BTF_MODULES; then
+			echo tools/bpf/resolve_btfids/resolve_btfids
+		fi
+	} | sed 's/^/o\t/'
+	if enabled CONFIG_GCC_PLUGINS; then
+		find -L scripts/gcc-plugins -maxdepth 1 -type f -name '*.so' -printf 'o\t%p\n'
+	fi
+}
 
-		{
-			# utsversion.h changes with every link of vmlinux.
-			for dir in include/generated "arch/$SRCARCH/include/generated"; do
-				if [ -d "$dir" ]; then find_files "$dir"; fi
-			done |
-				sed '\|^include/generated/utsversion\.h$|d'
-			echo include/config/auto.conf
-			echo include/config/kernel.release
-			kbuild_programs
-		} | awk '{ print $0 "\t" $0 }'
-
-		printf 'scripts/module.lds\t%s\n' "$lds"
-	} | sort -t "$tab" -k1,1 -u
+# Print every member as "s<TAB>member" (from the source tree), "o<TAB>member"
+# (from the object tree) or "p<TAB>member<TAB>path", unsorted.
+list_members() {
+	(cd "$srctree" && source_members)
+	object_members
+	printf 'p\tscripts/module.lds\t%s\n' "$1"
 }
 
 # The Perl part: one process for all files.
-#   manifest LIST CACHE		print "md5 mode member" for every member
+#   manifest - CACHE		print "md5 mode member" for every member
+#				listed on stdin
 #   archive LIST MTIME SRCARCH TMP STRIP XZ...
 #				write the tar stream through XZ to stdout
 # shellcheck disable=SC2016 # Perl code, not shell
 perl_code='
 use strict;
 use warnings;
-use Digest::MD5 qw(md5_hex);
-use Time::HiRes ();
 
 $SIG{__DIE__} = sub { print STDERR "gen_kheaders.sh: $_[0]"; exit(1); };
 
@@ -143,11 +139,26 @@ sub slurp {
 	return $data // "";
 }
 
+# Loaded only when a hash is needed: a no-op check needs none.
+sub md5 {
+	require Digest::MD5;
+	return Digest::MD5::md5_hex(@_);
+}
+
 sub members {
-	open(my $fh, "<", $list) or die "$list: $!\n";
-	my @m = map { chomp; [split(/\t/, $_, 2)] } <$fh>;
-	close($fh);
-	return @m;
+	my $fh = \*STDIN;
+	if ($list ne "-") {
+		open($fh, "<", $list) or die "$list: $!\n";
+	}
+	my %path;
+	while (<$fh>) {
+		chomp;
+		my ($tag, $member, $path) = split(/\t/);
+		$path{$member} = $tag eq "s" ? "$ENV{srctree}/$member" :
+			$tag eq "o" ? $member : $path;
+	}
+	close($fh) if $list ne "-";
+	return map { [$_, $path{$_}] } sort(keys(%path));
 }
 
 sub exec_mode {
@@ -158,31 +169,30 @@ sub exec_mode {
 
 if ($mode eq "manifest") {
 	# Hashes are kept under the file status (device, inode, size, mtime,
-	# ctime); an entry younger than two seconds is not kept, so that a
-	# change within the timestamp granularity is never missed.
+	# ctime).  An entry changed in the last two seconds is not kept: a
+	# later change then shows in the ctime, whatever its granularity.
 	my ($cache) = @ARGV;
-	my (%old, %new);
-	if (open(my $fh, "<", $cache)) {
-		while (<$fh>) {
-			chomp;
-			my ($key, $md5, $path) = split(/\t/, $_, 3);
-			$old{$path} = [$key, $md5] if defined($path);
-		}
-		close($fh);
-	}
-	my $settled = Time::HiRes::time() - 2;
+	my $cached = -e $cache ? slurp($cache) : "";
+	my %old = $cached =~ /^([^\t]*)\t(.*)$/mg;
+	my (@new, $out);
+	my $settled = time() - 2;
 	for my $m (members()) {
 		my ($member, $path) = @$m;
-		my @st = Time::HiRes::stat($path) or die "$path: $!\n";
+		my @st = stat($path) or die "$path: $!\n";
 		my $key = join(" ", @st[0, 1, 7, 9, 10]);
-		my $md5 = $old{$path} && $old{$path}[0] eq $key ?
-			$old{$path}[1] : md5_hex(slurp($path));
-		$new{$path} = "$key\t$md5" if $st[9] < $settled && $st[10] < $settled;
-		printf("%s %o %s\n", $md5, $st[2] & 0111 ? 0755 : 0644, $member);
+		my $entry = $old{$path} // "";
+		my $md5 = substr($entry, 0, length($key) + 1) eq "$key\t" ?
+			substr($entry, length($key) + 1) : md5(slurp($path));
+		push(@new, "$path\t$key\t$md5\n")
+			if $st[9] < $settled && $st[10] < $settled;
+		$out .= sprintf("%s %o %s\n", $md5, $st[2] & 0111 ? 0755 : 0644, $member);
 	}
+	print $out;
+	my $kept = join("", @new);
+	exit(0) if $kept eq $cached;
 	my $tmp = "$cache.tmp$$";
 	open(my $fh, ">", $tmp) or die "$tmp: $!\n";
-	print $fh map { "$new{$_}\t$_\n" } sort(keys(%new));
+	print $fh $kept;
 	close($fh) or die "$tmp: $!\n";
 	rename($tmp, $cache) or die "$cache: $!\n";
 	exit(0);
@@ -274,10 +284,7 @@ close($out) or die "$xz[0] failed\n";
 cmd_inputs() {
 	[ $# -eq 2 ] || die "usage: $me inputs LDS CACHE"
 	need "$perl" perl
-	list=$(mktemp)
-	trap 'rm -f "$list"' EXIT
-	list_members "$1" > "$list"
-	"$perl" -e "$perl_code" manifest "$list" "$2"
+	list_members "$1" | "$perl" -e "$perl_code" manifest - "$2"
 }
 
 cmd_archive() {
@@ -312,6 +319,7 @@ if [ -z "${srctree:-}" ] || [ -z "${SRCARCH:-}" ]; then
 fi
 [ -f include/config/auto.conf ] ||
 	die "include/config/auto.conf missing: run in a configured object tree"
+config=$(grep '=y$' include/config/auto.conf || true)
 
 mode=$1
 shift

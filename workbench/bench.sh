@@ -1,0 +1,182 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# bench.sh [--smoke]: our generator against the base tree's own
+# kernel/gen_kheaders.sh (taken from the pristine Debian source and run in a
+# scratch directory) on the same built objtree, build/obj-m; then the
+# served file in a booted guest.  Runs alternate, the median is quoted.
+# Writes BENCHMARK.md.  --smoke: one run each, no guest, no results file,
+# TAP on stdout: only that both generators run and produce an archive.
+
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+smoke=0
+[ "${1:-}" = --smoke ] && smoke=1
+runs=${KH_BENCH_RUNS:-5}
+[ "$smoke" = 1 ] && runs=1
+obj=$(objtree m)
+scratch=$build/bench
+export SRCARCH=x86
+results=$top/BENCHMARK.md
+[ -f "$obj/vmlinux" ] || die "$obj not built: run workbench/kernel.sh m"
+[ -f "$base_tree/kernel/gen_kheaders.sh" ] || die "$base_tree: no base generator"
+
+rm -rf "$scratch"
+mkdir -p "$scratch/theirs/kernel" "$scratch/theirs/arch/$SRCARCH" "$scratch/ours"
+# Theirs reads include/ and arch/*/include/ under its working directory
+# and writes kernel/kheaders.md5 there: give it the objtree's, by links.
+ln -s "$obj/include" "$scratch/theirs/include"
+ln -s "$obj/arch/$SRCARCH/include" "$scratch/theirs/arch/$SRCARCH/include"
+cp "$base_tree/kernel/gen_kheaders.sh" "$scratch/theirs/"
+
+ours_archive=$scratch/ours/kheaders_data.tar.xz
+theirs_archive=$scratch/theirs/kernel/kheaders_data.tar.xz
+
+ours() {
+	(cd "$obj" && srctree=$tree sh "$tree/scripts/gen_kheaders.sh" "$@")
+}
+ours_gen() {
+	rm -f "$ours_archive" "$scratch/ours/hashes"
+	ours inputs kernel/kheaders_module.lds "$scratch/ours/hashes" > "$scratch/ours/inputs" &&
+		ours archive "$ours_archive" kernel/kheaders_module.lds 0
+}
+ours_noop() {
+	ours inputs kernel/kheaders_module.lds "$scratch/ours/hashes" > "$scratch/ours/inputs.new" &&
+		cmp -s "$scratch/ours/inputs" "$scratch/ours/inputs.new"
+}
+theirs() {
+	(cd "$scratch/theirs" && srctree=$tree building_out_of_srctree=1 XZ=xz \
+		sh ./gen_kheaders.sh kernel/kheaders_data.tar.xz)
+}
+theirs_gen() {
+	rm -f "$theirs_archive" "$scratch/theirs/kernel/kheaders.md5"
+	theirs > /dev/null
+}
+theirs_noop() {
+	[ -z "$(theirs)" ]	# it prints GEN when it regenerates
+}
+
+# seconds CMD...: run CMD, print its wall time in seconds.
+seconds() {
+	local start end
+	start=$(date +%s.%N)
+	"$@" || die "failed: $*"
+	end=$(date +%s.%N)
+	echo "$end - $start" | bc
+}
+median() { sort -n | awk '{ v[NR] = $1 } END { printf "%.3f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+ratio() { echo "scale=3; $1 / $2" | bc | sed 's/^\./0./'; }
+
+
+for ((i = 0; i < runs; i++)); do
+	say "run $((i + 1))/$runs: generation from scratch"
+	seconds ours_gen >> "$scratch/ours.gen"
+	seconds theirs_gen >> "$scratch/theirs.gen"
+	# Files written in the last two seconds are not cached, by design.
+	sleep 2
+	for ((j = 0; j < 3; j++)); do
+		seconds ours_noop >> "$scratch/ours.noop"
+		seconds theirs_noop >> "$scratch/theirs.noop"
+	done
+done
+if [ "$smoke" = 1 ]; then
+	# shellcheck source=../tests/tap.sh
+	. "$top/tests/tap.sh"
+	for archive in "$ours_archive" "$theirs_archive"; do
+		check "${archive#"$scratch"/}: written, a valid xz" xz -t "$archive"
+	done
+	exit 0
+fi
+[ -s "$ours_archive" ] || die "our generator wrote no archive"
+[ -s "$theirs_archive" ] || die "the base generator wrote no archive"
+
+# tar_stats ARCHIVE: entries and uncompressed bytes (ours has no end
+# blocks, so tar's complaint about the end is expected).
+tar_stats() {
+	echo "$(xz -dc "$1" | tar -t 2> /dev/null | grep -vc '/$') $(xz -dc "$1" | wc -c)"
+}
+read -r ours_entries ours_raw < <(tar_stats "$ours_archive")
+read -r theirs_entries theirs_raw < <(tar_stats "$theirs_archive")
+ours_bytes=$(wc -c < "$ours_archive")
+theirs_bytes=$(wc -c < "$theirs_archive")
+floor=$(xz -dc "$ours_archive" | xz -9e --threads=1 | wc -c)
+ours_gen_s=$(median < "$scratch/ours.gen")
+theirs_gen_s=$(median < "$scratch/theirs.gen")
+ours_noop_s=$(median < "$scratch/ours.noop")
+theirs_noop_s=$(median < "$scratch/theirs.noop")
+
+# Regenerations in make; make; touch a header; make, through Kbuild for
+# ours and through the script (its own check) for theirs; then a real
+# change to a header's content.
+say "regenerations"
+# A header the kernel/ objects do not include: no recompilation.
+header=include/linux/mlx5/driver.h
+count_ours() { kmake O="$obj" kernel/ 2>&1 | grep -c 'GEN .*kheaders_data' || true; }
+count_theirs() { theirs | grep -c 'GEN' || true; }
+count_ours > /dev/null
+count_theirs > /dev/null
+regen_ours=0
+regen_theirs=0
+for step in make touch; do
+	[ "$step" = touch ] && touch "$tree/$header"
+	regen_ours=$((regen_ours + $(count_ours)))
+	regen_theirs=$((regen_theirs + $(count_theirs)))
+done
+cp "$obj/kernel/kheaders_data.tar.xz" "$scratch/before-ours"
+cp "$theirs_archive" "$scratch/before-theirs"
+# The tree's files are hard links into the base tree: replace, never edit.
+cp "$tree/$header" "$scratch/header"
+{ cat "$scratch/header"; echo '#define KHEADERS_BENCH_PROBE 1'; } > "$tree/$header.new"
+mv "$tree/$header.new" "$tree/$header"
+changed_ours=$(count_ours)
+changed_theirs=$(count_theirs)
+cmp -s "$scratch/before-ours" "$obj/kernel/kheaders_data.tar.xz" && changed_ours="$changed_ours, same bytes"
+cmp -s "$scratch/before-theirs" "$theirs_archive" && changed_theirs="$changed_theirs, same bytes"
+cp -p "$scratch/header" "$tree/$header.new"
+mv "$tree/$header.new" "$tree/$header"
+touch -r "$base_tree/$header" "$tree/$header"
+count_ours > /dev/null
+
+say "guest measurements"
+"$top/workbench/qemu.sh" m "$top/workbench/bench-guest.sh" > "$scratch/guest" ||
+	die "guest benchmark failed"
+guest() { sed -n "s/^$1=//p" "$scratch/guest"; }
+
+machine="$(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)), $(free -g | awk '/^Mem:/ { print $2 }') GiB"
+{
+	echo "# kheaders benchmark"
+	echo
+	echo "Measured by \`make bench\` on $(date -u +%Y-%m-%d): kernel $(kernel_release m)"
+	echo "($base_pkg $(cat "$build/base/VERSION")), x86_64 guest config (workbench/configs),"
+	echo "$machine, Debian $(cat /etc/debian_version). Theirs is the base tree's"
+	echo "kernel/gen_kheaders.sh on the same objtree; times are the median of $runs runs"
+	echo "(no-op: of $((runs * 3))), taken alternately."
+	echo
+	echo "| | ours | theirs | ours/theirs |"
+	echo "|---|---:|---:|---:|"
+	echo "| archive bytes (built in, tar.xz) | $ours_bytes | $theirs_bytes | $(ratio "$ours_bytes" "$theirs_bytes") |"
+	echo "| entries | $ours_entries | $theirs_entries | $(ratio "$ours_entries" "$theirs_entries") |"
+	echo "| uncompressed tar bytes | $ours_raw | $theirs_raw | $(ratio "$ours_raw" "$theirs_raw") |"
+	echo "| generation from scratch, s | $ours_gen_s | $theirs_gen_s | $(ratio "$ours_gen_s" "$theirs_gen_s") |"
+	echo "| no-op check, s | $ours_noop_s | $theirs_noop_s | $(ratio "$ours_noop_s" "$theirs_noop_s") |"
+	echo "| regenerations in make; make; touch $header; make | $regen_ours | $regen_theirs | |"
+	echo "| regenerations after a content change to $header | $changed_ours | $changed_theirs | |"
+	echo
+	echo "Physical floor: \`xz -9e\` of our own tar is $floor bytes"
+	echo "($(ratio "$ours_bytes" "$floor")x of it; ours uses two fixed xz blocks so both cores work)."
+	echo
+	echo "In the guest (kheaders=m, QEMU TCG, 2 vCPUs), ours only:"
+	echo
+	echo "| | value |"
+	echo "|---|---:|"
+	echo "| served file (/proc and /sys), bytes | $(guest served_bytes) |"
+	echo "| of which Module.symvers stream, made at read time, bytes | $(( $(guest served_bytes) - ours_bytes )) |"
+	echo "| read /proc/kheaders.tar.xz, s | $(guest read_proc_s) |"
+	echo "| read /sys/kernel/kheaders.tar.xz, s | $(guest read_sys_s) |"
+	echo "| read a tmpfs copy (cat), s | $(guest read_tmpfs_s) |"
+	echo "| extract (tar -xf), s | $(guest extract_s) |"
+	echo "| kheaders.ko, bytes | $(guest ko_bytes) |"
+	echo "| MemAvailable drop after modprobe, KiB | $(guest memavail_drop_kib) |"
+} > "$results"
+cat "$results"
