@@ -1,10 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# kernel.sh VARIANT: configure and build one kernel variant (m or y: how
-# kheaders is built) in build/obj-VARIANT, and install its modules under
-# build/modules-VARIANT.  The configuration is tinyconfig plus the fragments
-# in workbench/configs/; an option that olddefconfig drops is an error.
+# kernel.sh VARIANT: configure and build one kernel variant (see lib.sh) in
+# build/obj-VARIANT, and install its modules under build/modules-VARIANT.
+# The configuration is tinyconfig plus the variant's fragments in
+# workbench/configs/; an option that olddefconfig drops is an error.
 
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -12,23 +12,20 @@
 variant=${1:?usage: kernel.sh VARIANT}
 obj=$(objtree "$variant")
 mods=$(modroot "$variant")
-frags=("$top/workbench/configs/guest.config" "$top/workbench/configs/ikheaders-$variant.config")
-[ -f "${frags[1]}" ] || die "no config fragment for variant '$variant'"
+case " $variants " in *" $variant "*) ;; *) die "no variant '$variant' (variants: $variants)" ;; esac
+mapfile -t frags < <(fragments "$variant")
 log=$build/build-$variant.log
 
 # The variants differ in a few options: the first build of one starts from
 # a copy of another's objtree, and Kbuild rebuilds only what those options
 # touch.
-if [ ! -f "$obj/.config" ]; then
-	for other in $variants; do
-		if [ "$other" != "$variant" ] && [ -f "$(objtree "$other")/vmlinux" ]; then
-			say "obj-$variant: starting from a copy of obj-$other"
-			cp -a "$(objtree "$other")" "$obj.tmp"
-			rm -f "$obj.tmp/.fragments"
-			mv "$obj.tmp" "$obj"
-			break
-		fi
-	done
+seed=$(objtree "$(seed_variant "$variant")")
+if [ ! -f "$obj/.config" ] && [ -f "$seed/vmlinux" ]; then
+	say "obj-$variant: starting from a copy of ${seed#"$build"/}"
+	rm -rf "$obj.tmp"
+	cp -a "$seed" "$obj.tmp"
+	rm -f "$obj.tmp/.fragments"
+	mv "$obj.tmp" "$obj"
 fi
 mkdir -p "$obj"
 

@@ -11,19 +11,36 @@ base_tarball=/usr/src/$base_pkg.tar.xz
 base_tree=$build/base/$base_pkg	# pristine, as Debian ships it
 tree=$build/linux		# base tree, its kheaders removed, ours laid over
 
-# Kernel variants: the objtree, config fragments and modules of each.
-variants="m y"
+# Kernel variants: m and y build kheaders as a module and into the kernel;
+# mv and yv do the same with CONFIG_MODVERSIONS=y.  The objtree, modules
+# and config fragments of each:
+variants="m y mv yv"
 objtree() { echo "$build/obj-$1"; }
 modroot() { echo "$build/modules-$1"; }
+fragments() {
+	echo "$top/workbench/configs/guest.config"
+	echo "$top/workbench/configs/ikheaders-${1:0:1}.config"
+	if [ "${1:1}" = v ]; then echo "$top/workbench/configs/modversions.config"; fi
+}
+# The variant whose objtree the first build of a variant starts from: the
+# one that differs from it in the fewest options.
+seed_variant() {
+	case $1 in
+	m) echo y ;;
+	y | mv) echo m ;;
+	yv) echo mv ;;
+	esac
+}
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
-# Build with ccache when it is installed; it keeps reruns short.
+# Build with ccache when it is installed; it keeps reruns short, also in
+# another checkout: paths under $top are hashed relative to it.
 kmake() {
 	local cc=gcc
 	command -v ccache >/dev/null && cc="ccache gcc"
-	make -C "$tree" CC="$cc" HOSTCC="$cc" -j"$(nproc)" "$@"
+	CCACHE_BASEDIR=$top make -C "$tree" CC="$cc" HOSTCC="$cc" -j"$(nproc)" "$@"
 }
 
 kernel_release() { cat "$(objtree "$1")/include/config/kernel.release"; }

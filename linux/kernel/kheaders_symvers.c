@@ -5,7 +5,8 @@
  * A Module.symvers built with the kernel cannot be in the archive: it is
  * written by modpost after vmlinux, which holds the archive, is linked.  The
  * running kernel has the same information in its export tables, so the file
- * is formatted from them on demand.  Nothing is kept in memory.
+ * is formatted from them on demand.  Nothing is kept in memory but where the
+ * last read stopped.
  *
  * This is always built in: the export tables of vmlinux are not visible to
  * modules, and kheaders itself may be one.
@@ -15,6 +16,7 @@
 #include <linux/kallsyms.h>
 #include <linux/kernel.h>
 #include <linux/minmax.h>
+#include <linux/mutex.h>
 #include <linux/string.h>
 
 #include "kheaders.h"
@@ -92,6 +94,18 @@ size_t kheaders_symvers_size(void)
 }
 EXPORT_SYMBOL_NS_GPL(kheaders_symvers_size, KHEADERS);
 
+/*
+ * Where the last read stopped: the line at which the next one would start.
+ * Readers mostly go forward, so a read rarely measures the lines before its
+ * offset again, whatever the size of its reads.
+ */
+static struct {
+	unsigned int table;	/* index in symvers_tables */
+	unsigned int sym;	/* index in that table */
+	loff_t start;		/* offset of that symbol's line */
+} symvers_resume;
+static DEFINE_MUTEX(symvers_resume_lock);
+
 /**
  * kheaders_symvers_read - copy part of Module.symvers
  * @buf: destination
@@ -105,30 +119,45 @@ EXPORT_SYMBOL_NS_GPL(kheaders_symvers_size, KHEADERS);
  */
 size_t kheaders_symvers_read(char *buf, size_t count, loff_t pos)
 {
-	const struct symvers_table *t;
-	const struct kernel_symbol *sym;
+	unsigned int ti = 0, si = 0;
 	char line[SYMVERS_LINE_MAX];
 	size_t done = 0;
 	loff_t start = 0;
 
-	for (t = symvers_tables; t < symvers_tables + ARRAY_SIZE(symvers_tables); t++) {
-		for (sym = t->start; sym < t->stop && done < count; sym++) {
-			size_t len = symvers_line_len(t, sym);
-			size_t skip, n;
+	mutex_lock(&symvers_resume_lock);
+	if (symvers_resume.start <= pos) {
+		ti = symvers_resume.table;
+		si = symvers_resume.sym;
+		start = symvers_resume.start;
+	}
+	while (ti < ARRAY_SIZE(symvers_tables) && done < count) {
+		const struct symvers_table *t = &symvers_tables[ti];
+		const struct kernel_symbol *sym = t->start + si;
+		size_t len, skip, n;
 
-			if (start + len <= pos) {
-				start += len;
-				continue;
-			}
+		if (sym >= t->stop) {
+			ti++;
+			si = 0;
+			continue;
+		}
+		len = symvers_line_len(t, sym);
+		if (start + len > pos) {
 			if (WARN_ON_ONCE(symvers_format(line, t, sym) != len))
-				return done;
+				break;
 			skip = pos + done - start;
 			n = min(len - skip, count - done);
 			memcpy(buf + done, line + skip, n);
 			done += n;
-			start += len;
+			if (n < len - skip)
+				break;	/* the next read starts in this line */
 		}
+		start += len;
+		si++;
 	}
+	symvers_resume.table = ti;
+	symvers_resume.sym = si;
+	symvers_resume.start = start;
+	mutex_unlock(&symvers_resume_lock);
 	return done;
 }
 EXPORT_SYMBOL_NS_GPL(kheaders_symvers_read, KHEADERS);

@@ -16,14 +16,15 @@
 #
 # LDS is the module linker script built for the archive; it is archived as
 # scripts/module.lds.  Run by kernel/Makefile in the object tree, with
-# srctree and SRCARCH set.  XZ, PERL and STRIP may name other programs.
+# srctree and SRCARCH set.  XZ and PERL may name other programs.  The ELF
+# files archived are host programs: the host's strip strips them, never
+# $(STRIP), which is the target's.
 
 set -eu
 
 me=gen_kheaders.sh
 xz=${XZ:-xz}
 perl=${PERL:-perl}
-strip=${STRIP:-strip}
 nl='
 '
 export LC_ALL=C
@@ -118,7 +119,7 @@ list_members() {
 # The Perl part: one process for all files.
 #   manifest - CACHE		print "md5 mode member" for every member
 #				listed on stdin
-#   archive LIST MTIME SRCARCH TMP STRIP XZ...
+#   archive LIST MTIME SRCARCH TMP XZ...
 #				write the tar stream through XZ to stdout
 # shellcheck disable=SC2016 # Perl code, not shell
 perl_code='
@@ -198,7 +199,7 @@ if ($mode eq "manifest") {
 	exit(0);
 }
 
-my ($mtime, $srcarch, $tmp, $strip, @xz) = @ARGV;
+my ($mtime, $srcarch, $tmp, @xz) = @ARGV;
 
 # Headers are made compact, their tokens unchanged: comments go (SPDX ones
 # stay), and so do blank lines, trailing whitespace and runs of whitespace
@@ -266,7 +267,7 @@ for my $m (members()) {
 		# No symbols, and no build ID, which varies with the build
 		# directory when host programs are built with -g.
 		my $copy = "$tmp/elf" . $n++;
-		system($strip, "--remove-section=.note.gnu.build-id",
+		system("strip", "--remove-section=.note.gnu.build-id",
 		       "-o", $copy, $path) == 0 or die "$path: strip failed\n";
 		$data = slurp($copy);
 	} elsif ($member =~ m{^(?:include|arch/\Q$srcarch\E/include)/.*\.h$} &&
@@ -297,7 +298,7 @@ cmd_archive() {
 	esac
 	need "$perl" perl
 	need "$xz" xz-utils
-	need "$strip" binutils
+	need strip binutils
 
 	tmp=$(mktemp -d "$out.tmp.XXXXXX")
 	trap 'rm -rf "$tmp"' EXIT
@@ -306,7 +307,7 @@ cmd_archive() {
 	list_members "$lds" > "$tmp/list"
 	# Two threads, each on its own half: fixed block boundaries keep the
 	# output the same on any machine.
-	"$perl" -e "$perl_code" archive "$tmp/list" "$mtime" "$SRCARCH" "$tmp" "$strip" \
+	"$perl" -e "$perl_code" archive "$tmp/list" "$mtime" "$SRCARCH" "$tmp" \
 		"$xz" --format=xz --check=crc32 --threads=2 \
 		--block-size=16MiB --lzma2=preset=9e,lc=4,pb=0 --stdout \
 		> "$tmp/tar.xz"

@@ -1,15 +1,19 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# kheaders.sh VARIANT: the end-to-end tests, run as root in the guest on a
-# kernel built with CONFIG_IKHEADERS=VARIANT (m or y).  TAP on stdout.
+# kheaders.sh VARIANT: the end-to-end tests, run as root in the guest on the
+# kernel of a workbench variant (m, y, mv, yv: CONFIG_IKHEADERS=m or y, with
+# CONFIG_MODVERSIONS=y for the last two).  TAP on stdout.
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 # shellcheck source=../tap.sh
 . "$here/../tap.sh"
 
-variant=${1:?usage: kheaders.sh m|y}
+variant=${1:?usage: kheaders.sh VARIANT}
+mode=${variant:0:1}
+# The build's own Module.symvers, on the host's filesystem.
+build_symvers=$top/build/obj-$variant/Module.symvers
 proc=/proc/kheaders.tar.xz
 sys=/sys/kernel/kheaders.tar.xz
 release=$(uname -r)
@@ -20,12 +24,12 @@ check "no /lib/modules/$release/build: only the archive can serve" \
 	test ! -e "/lib/modules/$release/build"
 
 # BCC first: for =m it finds the module unloaded and loads it itself.
-if [ "$variant" = m ]; then
+if [ "$mode" = m ]; then
 	check "=m: no archive before kheaders is loaded" test ! -e "$proc" -a ! -e "$sys"
 fi
 check "BCC compiles a kprobe program with <linux/sched.h>, reads task_struct" \
 	timeout 600 python3 "$here/bcc_task.py"
-if [ "$variant" = m ]; then
+if [ "$mode" = m ]; then
 	check "=m: BCC unloaded kheaders after use" test ! -e "$sys"
 	check "=m: modprobe kheaders" modprobe kheaders
 fi
@@ -44,8 +48,10 @@ for bs in 1000 4093 65537; do
 		sh -c "dd if=$proc bs=$bs status=none | cmp - whole"
 done
 # Byte by byte through the run-time stream: its headers, the LZMA2 chunk
-# headers every 64 KiB, the index and the footer.
-for read in 1:4096 7:140000; do
+# headers every 64 KiB, the index and the footer; then all of it, which is
+# quick only if a read resumes where the last one stopped.
+runtime=$((size - $(stat -c %s "$top/build/obj-$variant/kernel/kheaders_data.tar.xz")))
+for read in 1:4096 7:140000 1:$runtime; do
 	bs=${read%:*}
 	len=${read#*:}
 	check "the last $len bytes read $bs at a time are the same" \
@@ -79,9 +85,11 @@ config_lines() { grep '^CONFIG_' | sed 's/="\(.*\)"$/=\1/' | sort; }
 check "auto.conf matches /proc/config.gz" \
 	diff <(config_lines < h/include/config/auto.conf) \
 	<(zcat /proc/config.gz | config_lines)
-check "Module.symvers lists _printk as modpost would" \
-	grep -qP '^0x[0-9a-f]{8}\t_printk\tvmlinux\tEXPORT_SYMBOL\t$' h/Module.symvers
-check "Module.symvers has namespaced GPL exports" \
+# Every export of vmlinux, with its CRC, export type and namespace.
+vmlinux_exports() { awk -F '\t' '$3 == "vmlinux"' "$1" | sort; }
+check "Module.symvers has the build's lines for vmlinux, no more, no less" \
+	diff <(vmlinux_exports "$build_symvers") <(sort h/Module.symvers)
+check "including namespaced GPL exports" \
 	grep -qP '^0x[0-9a-f]{8}\tkheaders_symvers_read\tvmlinux\tEXPORT_SYMBOL_GPL\tKHEADERS$' \
 	h/Module.symvers
 check "no build path of the host in the archive" \
@@ -100,9 +108,36 @@ check "module build prints no warning" sh -c "! grep -i 'warning' build.log"
 [ "$status" = 0 ] || sed 's/^/#   /' build.log | tail -n 30
 check "hello.ko vermagic matches the kernel" \
 	sh -c "modinfo -F vermagic hello/hello.ko | grep -q '^$release '"
+if zgrep -qx CONFIG_MODVERSIONS=y /proc/config.gz; then
+	modprobe --dump-modversions hello/hello.ko > versions
+	check "modversions: hello.ko carries a CRC for each kernel symbol it uses" \
+		sh -c "grep -qP '^0x[0-9a-f]{8}\t_printk$' versions && ! grep -q '^0x00000000' versions"
+	check "each with the CRC that the kernel's build exports" sh -c \
+		"awk -F '\t' 'NR == FNR { crc[\$2] = \$1; next } crc[\$2] != \$1 { print; bad = 1 } END { exit bad }' '$build_symvers' versions"
+fi
+tainted=$(cat /proc/sys/kernel/tainted)
 check "insmod hello.ko" insmod hello/hello.ko
 check "its message is in dmesg" sh -c "dmesg | grep -q 'kheaders-hello: loaded, answer 42'"
+# Bit 1: a module loaded despite its symbol versions (forced).
+check "no taint from symbol version checks" \
+	test $(($(cat /proc/sys/kernel/tainted) & 2)) = $((tainted & 2))
+check "no complaint about symbol versions" \
+	sh -c "! dmesg | grep -E 'hello: (disagrees|no symbol version)'"
 check "rmmod hello" rmmod hello
+
+if zgrep -qx CONFIG_MODVERSIONS=y /proc/config.gz; then
+	# The CRCs are checked for real: one changed, and the kernel refuses.
+	cp h/Module.symvers symvers.orig
+	perl -pe 's/^0x(\w{8})(?=\t_printk\t)/sprintf("0x%08x", hex($1) ^ 1)/e' \
+		symvers.orig > h/Module.symvers
+	cp -r "$here/hello" altered
+	make -C h M="$work/altered" modules > altered.log 2>&1
+	cp symvers.orig h/Module.symvers
+	check "modversions: a module built against an altered CRC is refused" \
+		sh -c "test -f altered/hello.ko && ! insmod altered/hello.ko 2> /dev/null"
+	check "with \"disagrees about version of symbol _printk\"" \
+		sh -c "dmesg | grep -q 'hello: disagrees about version of symbol _printk'"
+fi
 
 cat > trace.bt <<'BT'
 #include <linux/sched.h>
@@ -129,7 +164,7 @@ check "bpftrace includes <linux/sched.h> and reads task_struct" \
 	grep -qx "tgid=$sleeper parent=$$" bt.out
 grep -q "tgid=$sleeper" bt.out || sed 's/^/#   /' bt.out | tail -n 20
 
-if [ "$variant" = m ]; then
+if [ "$mode" = m ]; then
 	check "=m: rmmod kheaders" rmmod kheaders
 	check "=m: both paths gone after rmmod" test ! -e "$proc" -a ! -e "$sys"
 fi
