@@ -68,7 +68,6 @@ seconds() {
 median() { sort -n | awk '{ v[NR] = $1 } END { printf "%.3f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 ratio() { echo "scale=3; $1 / $2" | bc | sed 's/^\./0./'; }
 
-
 for ((i = 0; i < runs; i++)); do
 	say "run $((i + 1))/$runs: generation from scratch"
 	seconds ours_gen >> "$scratch/ours.gen"

@@ -162,10 +162,10 @@ sub members {
 	return map { [$_, $path{$_}] } sort(keys(%path));
 }
 
-sub exec_mode {
-	my ($path) = @_;
-	my @st = stat($path) or die "$path: $!\n";
-	return $st[2] & 0111 ? 0755 : 0644;
+# The archived mode of a file of mode $st_mode: executable or not.
+sub perm {
+	my ($st_mode) = @_;
+	return $st_mode & 0111 ? 0755 : 0644;
 }
 
 if ($mode eq "manifest") {
@@ -186,7 +186,7 @@ if ($mode eq "manifest") {
 			substr($entry, length($key) + 1) : md5(slurp($path));
 		push(@new, "$path\t$key\t$md5\n")
 			if $st[9] < $settled && $st[10] < $settled;
-		$out .= sprintf("%s %o %s\n", $md5, $st[2] & 0111 ? 0755 : 0644, $member);
+		$out .= sprintf("%s %o %s\n", $md5, perm($st[2]), $member);
 	}
 	print $out;
 	my $kept = join("", @new);
@@ -261,7 +261,8 @@ my $n = 0;
 for my $m (members()) {
 	my ($member, $path) = @$m;
 	my $data = slurp($path);
-	my $perm = exec_mode($path);
+	my @st = stat($path) or die "$path: $!\n";
+	my $perm = perm($st[2]);
 
 	if (substr($data, 0, 4) eq "\x7fELF") {
 		# No symbols, and no build ID, which varies with the build

@@ -12,8 +12,9 @@ top=$(cd "$here/../.." && pwd)
 
 variant=${1:?usage: kheaders.sh VARIANT}
 mode=${variant:0:1}
-# The build's own Module.symvers, on the host's filesystem.
-build_symvers=$top/build/obj-$variant/Module.symvers
+# The variant's objtree, on the host's filesystem: the build's own files.
+objdir=$top/build/obj-$variant
+build_symvers=$objdir/Module.symvers
 proc=/proc/kheaders.tar.xz
 sys=/sys/kernel/kheaders.tar.xz
 release=$(uname -r)
@@ -50,7 +51,7 @@ done
 # Byte by byte through the run-time stream: its headers, the LZMA2 chunk
 # headers every 64 KiB, the index and the footer; then all of it, which is
 # quick only if a read resumes where the last one stopped.
-runtime=$((size - $(stat -c %s "$top/build/obj-$variant/kernel/kheaders_data.tar.xz")))
+runtime=$((size - $(stat -c %s "$objdir/kernel/kheaders_data.tar.xz")))
 for read in 1:4096 7:140000 1:$runtime; do
 	bs=${read%:*}
 	len=${read#*:}
