@@ -14,13 +14,20 @@ set +e
 
 checkpatch=$tree/scripts/checkpatch.pl
 
+# A script under linux/ is checked where it lands in the kernel tree, next
+# to the kernel files it sources.
 while IFS= read -r f; do
-	check "shellcheck ${f#./}" shellcheck -x "$top/$f"
+	f=${f#./}
+	case $f in
+	linux/*) path=$tree/${f#linux/} ;;
+	*) path=$top/$f ;;
+	esac
+	check "shellcheck $f" shellcheck -x "$path"
 done < <(cd "$top" && grep -rlE '^#!/bin/(ba)?sh' --exclude-dir=build --exclude-dir=.git . | sort)
 
-for f in "$top"/linux/kernel/*.[ch]; do
+while IFS= read -r f; do
 	check "checkpatch --strict ${f#"$top"/}" "$checkpatch" --no-tree --strict --terse -q -f "$f"
-done
+done < <(find "$top/linux" -name '*.[ch]' | sort)
 
 # The whole change as one mail: the diffs to existing files, then the new
 # files.

@@ -46,9 +46,13 @@ suite kbuild "$here/kbuild.sh"
 suite bench-smoke "$top/workbench/bench.sh" --smoke
 for v in $variants; do
 	suite "guest-$v" "$top/workbench/qemu.sh" "$v" "$here/guest/kheaders.sh" "$v"
+	suite "kselftest-$v" "$top/workbench/qemu.sh" "$v" "$here/guest/kselftest.sh"
 done
 
-passed=$(cat "$results"/*.tap | grep -c '^ok')
+# A skipped case (one that does not apply to a variant) is neither.
+skipped=$(cat "$results"/*.tap | grep -c '^ok .*# SKIP')
+passed=$(($(cat "$results"/*.tap | grep -c '^ok') - skipped))
 failed=$(cat "$results"/*.tap | grep -c '^not ok')
+echo "# $skipped skipped"
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

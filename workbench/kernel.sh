@@ -29,6 +29,15 @@ if [ ! -f "$obj/.config" ] && [ -f "$seed/vmlinux" ]; then
 fi
 mkdir -p "$obj"
 
+# effective FRAGMENT...: each option's line from the last fragment that
+# sets it, as merge_config.sh applies them.
+effective() {
+	awk '/^CONFIG_/ { k = $0; sub(/=.*/, "", k) }
+		/^# CONFIG_.* is not set$/ { k = $2 }
+		k != "" { if (!(k in line)) order[++n] = k; line[k] = $0; k = "" }
+		END { for (i = 1; i <= n; i++) print line[order[i]] }' "$@"
+}
+
 fragments_id=$(cat "${frags[@]}" | sha1sum)
 if [ "$(cat "$obj/.fragments" 2>/dev/null)" != "$fragments_id" ]; then
 	say "obj-$variant: configuring"
@@ -48,7 +57,7 @@ if [ "$(cat "$obj/.fragments" 2>/dev/null)" != "$fragments_id" ]; then
 		esac
 		echo "error: config option did not survive olddefconfig: $line" >&2
 		dropped=1
-	done < <(cat "${frags[@]}")
+	done < <(effective "${frags[@]}")
 	[ "$dropped" = 0 ] || die "obj-$variant: configuration incomplete"
 	echo "$fragments_id" > "$obj/.fragments"
 fi

@@ -12,15 +12,18 @@ base_tree=$build/base/$base_pkg	# pristine, as Debian ships it
 tree=$build/linux		# base tree, its kheaders removed, ours laid over
 
 # Kernel variants: m and y build kheaders as a module and into the kernel;
-# mv and yv do the same with CONFIG_MODVERSIONS=y.  The objtree, modules
-# and config fragments of each:
+# mv and yv do the same with CONFIG_MODVERSIONS=y, mv with kmemleak on too.
+# Each has the options its kselftest asks for.  The objtree, modules and
+# config fragments of each:
 variants="m y mv yv"
 objtree() { echo "$build/obj-$1"; }
 modroot() { echo "$build/modules-$1"; }
 fragments() {
 	echo "$top/workbench/configs/guest.config"
+	echo "$top/linux/tools/testing/selftests/kheaders/config"
 	echo "$top/workbench/configs/ikheaders-${1:0:1}.config"
 	if [ "${1:1}" = v ]; then echo "$top/workbench/configs/modversions.config"; fi
+	if [ "$1" = mv ]; then echo "$top/workbench/configs/kmemleak.config"; fi
 }
 # The variant whose objtree the first build of a variant starts from: the
 # one that differs from it in the fewest options.

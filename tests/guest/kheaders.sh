@@ -12,9 +12,8 @@ top=$(cd "$here/../.." && pwd)
 
 variant=${1:?usage: kheaders.sh VARIANT}
 mode=${variant:0:1}
-# The variant's objtree, on the host's filesystem: the build's own files.
-objdir=$top/build/obj-$variant
-build_symvers=$objdir/Module.symvers
+# The Module.symvers of the variant's build, on the host's filesystem.
+build_symvers=$top/build/obj-$variant/Module.symvers
 proc=/proc/kheaders.tar.xz
 sys=/sys/kernel/kheaders.tar.xz
 release=$(uname -r)
@@ -35,33 +34,10 @@ if [ "$mode" = m ]; then
 	check "=m: modprobe kheaders" modprobe kheaders
 fi
 
-check "both paths serve the same bytes" cmp "$proc" "$sys"
-for path in "$proc" "$sys"; do
-	size=$(stat -c %s "$path")
-	read_bytes=$(wc -c < "$path")
-	check "$path: stat size $size equals bytes read $read_bytes" \
-		test "$size" = "$read_bytes" -a "$size" -gt 1000000
-done
-cat "$proc" > whole
-size=$(stat -c %s whole)
-for bs in 1000 4093 65537; do
-	check "reads of $bs bytes give the same bytes" \
-		sh -c "dd if=$proc bs=$bs status=none | cmp - whole"
-done
-# Byte by byte through the run-time stream: its headers, the LZMA2 chunk
-# headers every 64 KiB, the index and the footer; then all of it, which is
-# quick only if a read resumes where the last one stopped.
-runtime=$((size - $(stat -c %s "$objdir/kernel/kheaders_data.tar.xz")))
-for read in 1:4096 7:140000 1:$runtime; do
-	bs=${read%:*}
-	len=${read#*:}
-	check "the last $len bytes read $bs at a time are the same" \
-		bash -c "dd if=$proc bs=$bs skip=$(((size - len) / bs)) status=none |
-			cmp - <(tail -c +$(((size - len) / bs * bs + 1)) whole)"
-done
-check "xz -t passes" xz -t "$proc"
-check "tar lists it without error or warning" \
-	sh -c "tar -tJf $proc > list 2> list.err && test ! -s list.err"
+# How the files read, their content against the running kernel and the
+# module's load/unload cycles are the kselftest's (kselftest.sh); here, what
+# a module build and the BPF tools need from the archive.
+tar -tJf "$proc" > list
 for member in include/linux/sched.h arch/x86/include/asm/processor.h \
 	arch/x86/include/generated/asm/syscalls_64.h \
 	include/generated/autoconf.h include/config/auto.conf \
@@ -70,22 +46,10 @@ for member in include/linux/sched.h arch/x86/include/asm/processor.h \
 	scripts/module.lds tools/objtool/objtool Module.symvers; do
 	check "archive has $member" grep -qxF "$member" list
 done
-check "no member is absolute or contains .." \
-	sh -c "! grep -E '^/|(^|/)\.\.(/|\$)' list"
-check "no object, .cmd file, key or certificate" \
-	sh -c "! grep -E '\.(o|cmd|pem|x509|key|crt)\$|/\.' list"
+check "no object or .cmd file" sh -c "! grep -E '\.(o|cmd)\$|/\.' list"
 
 mkdir h
-tar -xf "$proc" -C h 2> extract.err
-check "extracts without a warning" test ! -s extract.err
-check "kernel.release is uname -r" test "$(cat h/include/config/kernel.release)" = "$release"
-check "utsrelease.h is uname -r" \
-	grep -qF "#define UTS_RELEASE \"$release\"" h/include/generated/utsrelease.h
-# auto.conf writes string values without the quotes of .config.
-config_lines() { grep '^CONFIG_' | sed 's/="\(.*\)"$/=\1/' | sort; }
-check "auto.conf matches /proc/config.gz" \
-	diff <(config_lines < h/include/config/auto.conf) \
-	<(zcat /proc/config.gz | config_lines)
+tar -xf "$proc" -C h
 # Every export of vmlinux, with its CRC, export type and namespace.
 vmlinux_exports() { awk -F '\t' '$3 == "vmlinux"' "$1" | sort; }
 check "Module.symvers has the build's lines for vmlinux, no more, no less" \
