@@ -1,9 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Style: shellcheck on every shell script of the project, and
+# Style: shellcheck on every shell script of the project,
 # scripts/checkpatch.pl --strict on each C file and on the whole change to
-# the kernel as one patch.  TAP on stdout.
+# the kernel as one patch, docutils on the documentation.  TAP on stdout.
 
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../workbench/lib.sh
@@ -28,6 +28,15 @@ done < <(cd "$top" && grep -rlE '^#!/bin/(ba)?sh' --exclude-dir=build --exclude-
 while IFS= read -r f; do
 	check "checkpatch --strict ${f#"$top"/}" "$checkpatch" --no-tree --strict --terse -q -f "$f"
 done < <(find "$top/linux" -name '*.[ch]' | sort)
+
+# Documentation: valid reStructuredText, a warning being an error, and in
+# the index of its book.
+while IFS= read -r f; do
+	check "docutils ${f#"$top"/}" /usr/bin/rst2html --strict --halt=warning "$f" /dev/null
+	doc=${f#"$top"/linux/}
+	check "$doc is in $(dirname "$doc")/index.rst" \
+		grep -qx "   $(basename "$doc" .rst)" "$tree/$(dirname "$doc")/index.rst"
+done < <(find "$top/linux/Documentation" -name '*.rst' | sort)
 
 # The whole change as one mail: the diffs to existing files, then the new
 # files.

@@ -15,6 +15,7 @@ packages=(
 	qemu-system-x86				# booting the kernel
 	bpfcc-tools python3-bpfcc bpftrace	# clients tested in the guest
 	shellcheck python3-ply			# style checks (checkpatch, spdxcheck)
+	python3-docutils			# documentation check
 )
 
 missing=()
