@@ -74,6 +74,11 @@ struct attempt {
 	char step[24];
 };
 
+/*
+ * Cases per path: type and size; each offset class; each block size; five
+ * of lseek; each attempt as root and as nobody; the unprivileged read, the
+ * content afterwards and the concurrent readers.
+ */
 #define PER_PATH (2 + NR_OFFSETS + ARRAY_SIZE(block_sizes) + 5 + \
 		  2 * NR_ATTEMPTS + 3)
 
