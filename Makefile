@@ -4,9 +4,10 @@
 #             from its archive in the guest
 # make check  every test; ends with "N passed, N failed"
 # make bench  ours against the base tree's generator; writes BENCHMARK.md
-# Both install the Debian packages they need when run as root.
+# make series the change as a git format-patch series in build/series
+# Each installs the Debian packages it needs when run as root.
 
-.PHONY: demo check bench setup kernels
+.PHONY: demo check bench series setup kernels
 
 demo: kernels
 	workbench/qemu.sh m workbench/demo.sh
@@ -16,6 +17,9 @@ check:
 
 bench: kernels
 	workbench/bench.sh
+
+series: setup
+	workbench/series.sh
 
 setup:
 	workbench/deps.sh

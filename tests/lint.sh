@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Style: shellcheck on every shell script of the project,
-# scripts/checkpatch.pl --strict on each C file and on the whole change to
-# the kernel as one patch, docutils on the documentation.  TAP on stdout.
+# scripts/checkpatch.pl --strict on each C file (tests/series.sh checks the
+# patches), docutils on the documentation.  TAP on stdout.
 
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../workbench/lib.sh
@@ -37,26 +37,3 @@ while IFS= read -r f; do
 	check "$doc is in $(dirname "$doc")/index.rst" \
 		grep -qx "   $(basename "$doc" .rst)" "$tree/$(dirname "$doc")/index.rst"
 done < <(find "$top/linux/Documentation" -name '*.rst' | sort)
-
-# The whole change as one mail: the diffs to existing files, then the new
-# files.
-patch=$build/kheaders-lint.patch
-{
-	cat <<-'MAIL'
-	From: kheaders <kheaders@localhost>
-	Subject: [PATCH] kheaders: headers and module build files in the kernel
-
-	Serve the kernel headers and what an external module build needs as
-	/proc/kheaders.tar.xz and /sys/kernel/kheaders.tar.xz.
-
-	Signed-off-by: kheaders <kheaders@localhost>
-	---
-	MAIL
-	(cd "$top/linux" && find . -name '*.diff' | sort | xargs cat)
-	while IFS= read -r f; do
-		echo "--- /dev/null"
-		echo "+++ b/$f"
-		diff -u /dev/null "$top/linux/$f" | tail -n +3
-	done < <(cd "$top/linux" && find . -type f ! -name '*.diff' | sed 's|^\./||' | sort)
-} > "$patch"
-check "checkpatch --strict on the whole change" "$checkpatch" --strict --terse -q "$patch"

@@ -41,11 +41,13 @@ if ! setup; then
 	exit 1
 fi
 suite lint "$here/lint.sh"
+suite series "$here/series.sh"
 suite generator "$here/host/gen_kheaders.sh"
 suite kbuild "$here/kbuild.sh"
 suite bench-smoke "$top/workbench/bench.sh" --smoke
 for v in $variants; do
 	suite "guest-$v" "$top/workbench/qemu.sh" "$v" "$here/guest/kheaders.sh" "$v"
+	suite "extract-$v" "$here/host/extract_ikheaders.sh" "$v"
 	suite "kselftest-$v" "$top/workbench/qemu.sh" "$v" "$here/guest/kselftest.sh"
 done
 

@@ -14,8 +14,9 @@ packages=(
 	ccache					# faster rebuilds
 	qemu-system-x86				# booting the kernel
 	bpfcc-tools python3-bpfcc bpftrace	# clients tested in the guest
-	shellcheck python3-ply			# style checks (checkpatch, spdxcheck)
+	shellcheck python3-ply python3-git	# style checks (checkpatch, spdxcheck)
 	python3-docutils			# documentation check
+	gzip bzip2 lzop lz4 zstd		# images for scripts/extract-ikheaders
 )
 
 missing=()

@@ -3,6 +3,9 @@
 # shellcheck shell=bash disable=SC2034 # the variables are for the scripts that source this
 
 set -euo pipefail
+# Debian's tools first: checkpatch's spdxcheck needs the python3 that has
+# python3-ply, whatever else is on PATH.
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=$top/build
@@ -10,6 +13,9 @@ base_pkg=linux-source-6.12
 base_tarball=/usr/src/$base_pkg.tar.xz
 base_tree=$build/base/$base_pkg	# pristine, as Debian ships it
 tree=$build/linux		# base tree, its kheaders removed, ours laid over
+# The base tree's own kheaders: its files, and the files that wire them in
+base_files="kernel/kheaders.c kernel/gen_kheaders.sh"
+base_wiring="init/Kconfig kernel/Makefile kernel/.gitignore"
 
 # Kernel variants: m and y build kheaders as a module and into the kernel;
 # mv and yv do the same with CONFIG_MODVERSIONS=y, mv with kmemleak on too.

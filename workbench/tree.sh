@@ -37,10 +37,11 @@ install_if_changed() {
 	fi
 }
 
-# The base tree's own implementation: its files, and the lines that name it
-# in the files we edit.  A line left behind is an error, so a new base
-# version that moves them is noticed.
-for file in kernel/kheaders.c kernel/gen_kheaders.sh; do
+# The base tree's own implementation: its files, and the lines that wire it
+# into the build (base_wiring, lib.sh).  A line left behind is an error, so a
+# new base version that moves them is noticed.  The documentation that
+# mentions it is edited by plain diffs.
+for file in $base_files; do
 	[ -e "$top/linux/$file" ] || rm -f "$tree/$file"
 done
 remove_base_kheaders() {
@@ -75,9 +76,13 @@ mkdir -p "$edits"
 while IFS= read -r diff; do
 	file=${diff%.diff}
 	mkdir -p "$edits/$(dirname "$file")"
-	remove_base_kheaders "$file" > "$edits/$file.removed"
-	if grep -qiE 'kheaders|genikh' "$edits/$file.removed"; then
-		die "$file: base kheaders lines left after removal"
+	if [[ " $base_wiring " = *" $file "* ]]; then
+		remove_base_kheaders "$file" > "$edits/$file.removed"
+		if grep -qiE 'kheaders|genikh' "$edits/$file.removed"; then
+			die "$file: base kheaders lines left after removal"
+		fi
+	else
+		cp "$base_tree/$file" "$edits/$file.removed"
 	fi
 	if ! patch -s -o "$edits/$file" "$edits/$file.removed" < "$top/linux/$diff"; then
 		die "linux/$diff does not apply to $base_pkg $version"

@@ -38,6 +38,8 @@ fi
 # module's load/unload cycles are the kselftest's (kselftest.sh); here, what
 # a module build and the BPF tools need from the archive.
 tar -tJf "$proc" > list
+# For the host's test of scripts/extract-ikheaders: what this kernel serves.
+cp "$proc" "$KH_OUT/served.tar.xz"
 for member in include/linux/sched.h arch/x86/include/asm/processor.h \
 	arch/x86/include/generated/asm/syscalls_64.h \
 	include/generated/autoconf.h include/config/auto.conf \

@@ -1,0 +1,164 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# extract_ikheaders.sh VARIANT: scripts/extract-ikheaders on the images of a
+# workbench variant, on the host, against the bytes its kernel served at
+# /proc/kheaders.tar.xz in the guest (build/guest-VARIANT/served.tar.xz,
+# saved by tests/guest/kheaders.sh).  TAP on stdout.
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+# shellcheck source=../tap.sh
+. "$here/../tap.sh"
+
+variant=${1:?usage: extract_ikheaders.sh VARIANT}
+mode=${variant:0:1}
+tool=$top/linux/scripts/extract-ikheaders
+obj=$top/build/obj-$variant
+served=$top/build/guest-$variant/served.tar.xz
+vmlinux=$obj/vmlinux
+bzimage=$obj/arch/x86/boot/bzImage
+ko=$obj/kernel/kheaders.ko
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# Every run gets its own TMPDIR, checked empty at the end.
+export TMPDIR=$work/tmp
+mkdir "$TMPDIR"
+cd "$work" || exit 1
+
+if [ ! -s "$served" ]; then
+	fail "the guest saved what /proc/kheaders.tar.xz served" "missing: $served"
+	exit 1
+fi
+
+# same NAME ARGS...: the tool's standard output is the served file, byte
+# for byte, and it says nothing.
+same() {
+	local name=$1
+	shift
+	"$tool" "$@" > out 2> err
+	local rc=$?
+	if [ $rc = 0 ] && cmp -s out "$served" && [ ! -s err ]; then
+		pass "$name"
+	else
+		fail "$name" "expected: status 0, the $(stat -c %s "$served") served bytes, no message" \
+			"seen: status $rc, $(stat -c %s out) bytes, $(cmp out "$served" 2>&1 | head -n 1)" \
+			"$(head -n 5 err)"
+	fi
+}
+
+# refused NAME MESSAGE ARGS...: the tool fails, writes nothing on standard
+# output and says MESSAGE (an extended regular expression).
+refused() {
+	local name=$1 message=$2
+	shift 2
+	"$tool" "$@" > out 2> err
+	local rc=$?
+	if [ $rc != 0 ] && [ ! -s out ] && grep -qE "$message" err; then
+		pass "$name"
+	else
+		fail "$name" "expected: failure, no output, a message matching /$message/" \
+			"seen: status $rc, $(stat -c %s out) bytes out, message: $(cat err)"
+	fi
+}
+
+if [ "$mode" = y ]; then
+	same "vmlinux gives the served bytes" "$vmlinux"
+	same "bzImage gives the served bytes" "$bzimage"
+else
+	same "kheaders.ko -k vmlinux gives the served bytes" -k "$vmlinux" "$ko"
+	same "kheaders.ko -k bzImage gives the served bytes" -k "$bzimage" "$ko"
+	cp "$ko" kheaders.ko
+	xz -k kheaders.ko && zstd -q kheaders.ko && gzip -k kheaders.ko
+	for z in xz zst gz; do
+		same "kheaders.ko.$z -k bzImage gives the served bytes" -k "$bzimage" kheaders.ko.$z
+	done
+
+	"$tool" "$ko" > alone.tar.xz 2> err
+	check "kheaders.ko alone: an archive, and a note that -k adds Module.symvers" \
+		sh -c "xz -t alone.tar.xz && grep -q -- '-k' err"
+	tar -tJf "$served" | grep -vxF Module.symvers > served.list
+	check "with every served member but Module.symvers" \
+		sh -c "tar -tJf alone.tar.xz | diff served.list -"
+	refused "vmlinux of a =m kernel: no archive, says to give kheaders.ko" \
+		"no archive.*CONFIG_IKHEADERS=m.*kheaders.ko" "$vmlinux"
+fi
+
+# The outputs other than standard output.
+input=$vmlinux
+[ "$mode" = y ] || input=$ko
+args=("$input")
+[ "$mode" = y ] || args=(-k "$vmlinux" "$ko")
+(umask 022 && "$tool" -o written.tar.xz "${args[@]}")
+check "-o FILE writes the served bytes" cmp written.tar.xz "$served"
+check "-o FILE is created with the umask's mode" \
+	test "$(stat -c %a written.tar.xz)" = 644
+"$tool" -x tree "${args[@]}"
+check "-x DIR extracts every served member" \
+	sh -c "tar -tJf '$served' | sed 's,/\$,,' | sort > want &&
+	       (cd tree && find . -mindepth 1 | sed 's,^\./,,' | sort) | diff want -"
+check "-x DIR: the kernel release in the headers" \
+	grep -q "\"$(cat "$obj/include/config/kernel.release")\"" tree/include/generated/utsrelease.h
+
+# A compressed image for every compressor the kernel takes for one: the
+# real setup code of the bzImage, then vmlinux stripped as x86 does it,
+# compressed, then its size.  One variant is enough.
+if [ "$variant" = y ]; then
+	objcopy -R .comment -S "$vmlinux" payload
+	for z in "gzip -9" "bzip2 -9" "lzma -6" "xz --check=crc32" "lzop -9" \
+		"lz4 -l -9" "zstd -19 -T0"; do
+		{
+			head -c 16384 "$bzimage"
+			$z < payload
+			stat -c %s payload | perl -ne 'print pack("V", $_)'
+		} > image
+		same "an image compressed with ${z%% *} gives the served bytes" image
+	done
+
+	# A decompressor missing: a PATH with everything but zstd.
+	{ head -c 16384 "$bzimage"; zstd -q -1 < payload; } > image.zst
+	mkdir bin
+	for f in /usr/bin/*; do
+		case ${f##*/} in zstd* | unzstd) ;; *) ln -s "$f" bin/ ;; esac
+	done
+	PATH=$work/bin refused "a decompressor missing: named with its Debian package" \
+		"'zstd'.*Debian package zstd" image.zst
+fi
+
+# Bad input, clear errors, nothing written.
+if [ "${variant:1}" = "" ]; then
+	refused "no such file" "no-such-file: no such file" no-such-file
+	echo "not a kernel" > text
+	refused "a text file: not a kernel image or module" \
+		"not a kernel image or module" text
+	refused "an ELF program: not a kernel image or module" \
+		"not a kernel image or module" /bin/ls
+	refused "another module: not kheaders.ko" "a module, but not kheaders.ko" \
+		"$(find "$obj" -name '*.ko' ! -name kheaders.ko -print -quit)"
+
+	# Bytes changed in the middle of the embedded archive.
+	st=$(LC_ALL=C grep -obUa IKHD_ST "$input" | head -n 1 | cut -d: -f1)
+	cp "$input" corrupt
+	printf 'kheaders' | dd of=corrupt bs=1 seek=$((st + 2000000)) conv=notrunc status=none
+	refused "corrupt archive: refused after xz -t" "corrupt" "${args[@]/$input/corrupt}"
+	refused "with -o, no file left" "corrupt" -o corrupt.tar.xz "${args[@]/$input/corrupt}"
+	check "(none)" test ! -e corrupt.tar.xz
+	head -c $((st + 2000000)) "$input" > truncated
+	refused "truncated archive" "truncated" "${args[@]/$input/truncated}"
+
+	"$tool" -h > out
+	check "-h: usage on standard output" grep -q '^Usage: extract-ikheaders' out
+	refused "a wrong option: usage" "^Usage" -q "$input"
+
+	# A signal while it works: the temporary files go too.
+	"$tool" "${args[@]}" > /dev/null 2>&1 &
+	pid=$!
+	sleep 0.3
+	kill -TERM $pid
+	wait $pid
+	rc=$?
+	check "SIGTERM: exits with 143 and its temporary files removed" \
+		sh -c "test $rc = 143 && test -z \"\$(ls -A '$TMPDIR')\""
+fi
+
+check "no temporary file left by any run" test -z "$(ls -A "$TMPDIR")"
