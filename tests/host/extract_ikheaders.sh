@@ -96,7 +96,7 @@ check "-o FILE is created with the umask's mode" \
 "$tool" -x tree "${args[@]}"
 check "-x DIR extracts every served member" \
 	sh -c "tar -tJf '$served' | sed 's,/\$,,' | sort > want &&
-	       (cd tree && find . -mindepth 1 | sed 's,^\./,,' | sort) | diff want -"
+	       (cd tree && find . ! -type d | sed 's,^\./,,' | sort) | diff want -"
 check "-x DIR: the kernel release in the headers" \
 	grep -q "\"$(cat "$obj/include/config/kernel.release")\"" tree/include/generated/utsrelease.h
 
@@ -141,8 +141,8 @@ if [ "${variant:1}" = "" ]; then
 	cp "$input" corrupt
 	printf 'kheaders' | dd of=corrupt bs=1 seek=$((st + 2000000)) conv=notrunc status=none
 	refused "corrupt archive: refused after xz -t" "corrupt" "${args[@]/$input/corrupt}"
-	refused "with -o, no file left" "corrupt" -o corrupt.tar.xz "${args[@]/$input/corrupt}"
-	check "(none)" test ! -e corrupt.tar.xz
+	"$tool" -o corrupt.tar.xz "${args[@]/$input/corrupt}" 2> /dev/null
+	check "corrupt archive with -o: no file written" test ! -e corrupt.tar.xz
 	head -c $((st + 2000000)) "$input" > truncated
 	refused "truncated archive" "truncated" "${args[@]/$input/truncated}"
 
