@@ -137,6 +137,31 @@ mv "$tree/$header.new" "$tree/$header"
 touch -r "$base_tree/$header" "$tree/$header"
 count_ours > /dev/null
 
+say "scripts/extract-ikheaders"
+# extract_read ARGS...: bytes the tool and its children read (rchar; a
+# reaped child's count is added to its parent's) for the archive of ARGS.
+extract_read() {
+	bash -c '"$0" "$@" > /dev/null && sed -n "s/^rchar: //p" /proc/$$/io' \
+		"$tree/scripts/extract-ikheaders" "$@"
+}
+extract_row() {
+	local label=$1 inputs=0 f t
+	shift
+	for f in "$@"; do [ -f "$f" ] && inputs=$((inputs + $(stat -c %s "$f"))); done
+	t=$(for ((i = 0; i < runs; i++)); do
+		seconds "$tree/scripts/extract-ikheaders" -o "$scratch/extracted" "$@"
+	done | median)
+	echo "| $label | $t | $((inputs / 1048576)) | $(ratio "$(extract_read "$@")" "$inputs") |"
+}
+extract_rows=$(
+	extract_row "kheaders.ko -k vmlinux" -k "$obj/vmlinux" "$obj/kernel/kheaders.ko"
+	extract_row "kheaders.ko -k bzImage (gzip)" -k "$obj/arch/x86/boot/bzImage" "$obj/kernel/kheaders.ko"
+	if [ -f "$(objtree y)/vmlinux" ]; then
+		extract_row "vmlinux of =y" "$(objtree y)/vmlinux"
+		extract_row "bzImage of =y (gzip)" "$(objtree y)/arch/x86/boot/bzImage"
+	fi
+)
+
 say "guest measurements"
 "$top/workbench/qemu.sh" m "$top/workbench/bench-guest.sh" > "$scratch/guest" ||
 	die "guest benchmark failed"
@@ -178,6 +203,13 @@ machine="$(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 
 	echo "| extract (tar -xf), s | $(guest extract_s) |"
 	echo "| kheaders.ko, bytes | $(guest ko_bytes) |"
 	echo "| MemAvailable drop after modprobe, KiB | $(guest memavail_drop_kib) |"
+	echo
+	echo "scripts/extract-ikheaders, median of $runs runs; \"read\" is the bytes it and"
+	echo "its children read, over the size of the files given:"
+	echo
+	echo "| input | s | MiB | read |"
+	echo "|---|---:|---:|---:|"
+	echo "$extract_rows"
 	echo
 	echo "Module.symvers at rest costs only the code that formats it, built in:"
 	echo "kernel/kheaders_symvers.o is $symvers_text bytes of text, $symvers_data of data"
