@@ -24,6 +24,27 @@ step make -C h M="$PWD/hello" modules
 step insmod hello/hello.ko
 step sh -c 'dmesg | grep kheaders-hello'
 step rmmod hello
+
+# A stock BCC tool compiles its program against the same archive, found
+# by BCC itself at /sys/kernel/kheaders.tar.xz.
+printf '\n$ execsnoop-bpfcc &    # then: uname -a\n'
+# Unbuffered, as it is stopped by a signal (SIGINT is ignored in the
+# background of a script).
+PYTHONUNBUFFERED=1 execsnoop-bpfcc > execsnoop.out 2>&1 &
+snoop=$!
+for _ in $(seq 600); do
+	grep -q PCOMM execsnoop.out && break
+	kill -0 "$snoop" 2> /dev/null || break
+	sleep 1
+done
+uname -a > /dev/null
+sleep 2
+kill -TERM "$snoop"
+wait "$snoop" || true
+cat execsnoop.out
+grep -q '^uname ' execsnoop.out
+
 step rmmod kheaders
 echo
-echo "A module built from the kernel's own archive was loaded."
+echo "A module built from the kernel's own archive was loaded, and BCC traced"
+echo "with its headers."
