@@ -204,8 +204,12 @@ machine="$(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 
 	echo "| kheaders.ko, bytes | $(guest ko_bytes) |"
 	echo "| MemAvailable drop after modprobe, KiB | $(guest memavail_drop_kib) |"
 	echo
-	echo "scripts/extract-ikheaders, median of $runs runs; \"read\" is the bytes it and"
-	echo "its children read, over the size of the files given:"
+	echo "scripts/extract-ikheaders, median of $runs runs. \"read\" is every byte it and"
+	echo "its children read, its temporary files included (the ELF file of a"
+	echo "compressed image; the archive, which it checks and copies), over the"
+	echo "size of the files given. The input itself is read whole once, by one"
+	echo "grep for the markers or the compressors' magic numbers, and a compressed"
+	echo "image's payload once more, by its decompressor:"
 	echo
 	echo "| input | s | MiB | read |"
 	echo "|---|---:|---:|---:|"
