@@ -82,6 +82,10 @@ else
 		sh -c "tar -tJf alone.tar.xz | diff served.list -"
 	refused "vmlinux of a =m kernel: no archive, says to give kheaders.ko" \
 		"no archive.*CONFIG_IKHEADERS=m.*kheaders.ko" "$vmlinux"
+	# The same release built without or with modversions: another kernel.
+	other=$top/build/obj-$([ "$variant" = m ] && echo mv || echo m)/vmlinux
+	refused "-k with the image of another build of the release: refused" \
+		"not the one .*kheaders.ko was built for" -k "$other" "$ko"
 fi
 
 # The outputs other than standard output.
