@@ -78,13 +78,14 @@ maintainers() {
 	{ print }' "$tree/MAINTAINERS"
 }
 
-export GIT_INDEX_FILE=$build/series.index GIT_AUTHOR_NAME=${signer% <*}
-export GIT_AUTHOR_EMAIL=${signer#*<} GIT_COMMITTER_NAME=${signer% <*}
-GIT_AUTHOR_EMAIL=${GIT_AUTHOR_EMAIL%>} GIT_COMMITTER_EMAIL=${GIT_AUTHOR_EMAIL%>}
+name=${signer% <*}
+email=${signer#*<}
+email=${email%>}
 # Dated as the checkout's last commit, so the series is reproducible.
-GIT_AUTHOR_DATE=$(command git -C "$top" log -1 --format=%cI 2>/dev/null || date -R)
-GIT_COMMITTER_DATE=$GIT_AUTHOR_DATE
-export GIT_COMMITTER_EMAIL GIT_AUTHOR_DATE GIT_COMMITTER_DATE
+date=$(command git -C "$top" log -1 --format=%cI 2>/dev/null || date -R)
+export GIT_INDEX_FILE=$build/series.index
+export GIT_AUTHOR_NAME=$name GIT_AUTHOR_EMAIL=$email GIT_AUTHOR_DATE=$date
+export GIT_COMMITTER_NAME=$name GIT_COMMITTER_EMAIL=$email GIT_COMMITTER_DATE=$date
 rm -f "$GIT_INDEX_FILE"
 git read-tree base
 head=$(git rev-parse base)
