@@ -4,7 +4,7 @@
 
 set -euo pipefail
 # Debian's tools first: checkpatch's spdxcheck needs the python3 that has
-# python3-ply, whatever else is on PATH.
+# python3-ply and python3-git, whatever else is on PATH.
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
