@@ -3,8 +3,8 @@
 #
 # kbuild.sh: the kheaders Kbuild rules on the real tree, on the host, after
 # workbench/kernel.sh m: no needless regeneration, regeneration on a real
-# change, and the same archive from a fresh O= build and an in-tree build.
-# TAP on stdout.
+# change, nothing relinked by a second make, and the same archive from a
+# fresh O= build and an in-tree build.  TAP on stdout.
 
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../workbench/lib.sh
@@ -14,13 +14,24 @@ here=$(cd "$(dirname "$0")" && pwd)
 set +e
 
 obj=$(objtree m)
-archive=$obj/kernel/kheaders_data.tar.xz
+archive=$obj/kernel/kheaders_part.tar.xz
 probe=include/linux/kheaders_probe.h
 log=$build/kbuild-test.log
 : > "$log"
 
 stamp() { stat -c %Y.%y "$archive"; }
 kbuild() { kmake O="$1" "${@:2}" >> "$log" 2>&1; }
+
+# The final links, once modpost has run: the served file holds the build's
+# Module.symvers, and a second make relinks nothing.
+kbuild "$obj" bzImage modules
+served=$obj/kernel/kheaders.tar.xz
+check "the archive ends with the build's Module.symvers" \
+	sh -c "xz -dc '$served' | tar -xO Module.symvers | cmp - '$obj/Module.symvers'"
+finals() { stat -c %Y.%y "$served" "$obj/kernel/kheaders_data.o" "$obj/kernel/kheaders.ko" "$obj/vmlinux"; }
+before=$(finals)
+kbuild "$obj" bzImage modules
+check "make; make: the second relinks nothing" test "$(finals)" = "$before"
 
 kbuild "$obj" kernel/
 before=$(stamp)
@@ -47,7 +58,7 @@ check "header removed: back to the same bytes" cmp "$build/archive-before.tar.xz
 x=$build/archive-x
 rm -rf "$x"
 mkdir -p "$x"
-xz -dc "$archive" | tar -x -C "$x" 2> /dev/null
+tar -xJf "$served" -C "$x"
 
 # Every header, stripped, has the tokens of its source.  GCC strips the
 # comments of both sides here (-fpreprocessed: no macro is expanded, no file
@@ -73,7 +84,6 @@ check "every header has the tokens of its source" \
 mod=$build/kbuild-test-mod
 rm -rf "$mod"
 cp -r "$here/guest/hello" "$mod"
-cp "$obj/Module.symvers" "$x/"
 check "make M= W=1 modules with the archive alone" \
 	sh -c "make -C '$x' M='$mod' W=1 modules > '$mod.log' 2>&1 && test -f '$mod/hello.ko'"
 check "with no warning" sh -c "! grep -i -e warning -e error '$mod.log'"
@@ -92,11 +102,11 @@ mkdir -p "$fresh"
 cp "$obj/.config" "$fresh/.config"
 kbuild "$fresh" olddefconfig && kbuild "$fresh" kernel/
 check "a clean O= build elsewhere gives identical bytes" \
-	cmp "$archive" "$fresh/kernel/kheaders_data.tar.xz"
+	cmp "$archive" "$fresh/kernel/kheaders_part.tar.xz"
 cp -al "$tree" "$intree"
 cp "$obj/.config" "$intree/.config"
 tree=$intree kmake olddefconfig >> "$log" 2>&1 &&
 	tree=$intree kmake kernel/ >> "$log" 2>&1
 check "an in-tree build gives identical bytes" \
-	cmp "$archive" "$intree/kernel/kheaders_data.tar.xz"
+	cmp "$archive" "$intree/kernel/kheaders_part.tar.xz"
 rm -rf "$fresh" "$intree"

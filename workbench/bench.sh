@@ -30,7 +30,7 @@ ln -s "$obj/include" "$scratch/theirs/include"
 ln -s "$obj/arch/$SRCARCH/include" "$scratch/theirs/arch/$SRCARCH/include"
 cp "$base_tree/kernel/gen_kheaders.sh" "$scratch/theirs/"
 
-ours_archive=$scratch/ours/kheaders_data.tar.xz
+ours_archive=$scratch/ours/kheaders_part.tar.xz
 theirs_archive=$scratch/theirs/kernel/kheaders_data.tar.xz
 
 ours() {
@@ -39,7 +39,7 @@ ours() {
 ours_gen() {
 	rm -f "$ours_archive" "$scratch/ours/hashes"
 	ours inputs kernel/kheaders_module.lds "$scratch/ours/hashes" > "$scratch/ours/inputs" &&
-		ours archive "$ours_archive" kernel/kheaders_module.lds 0
+		ours archive "$ours_archive" kernel/kheaders_module.lds ''
 }
 ours_noop() {
 	ours inputs kernel/kheaders_module.lds "$scratch/ours/hashes" > "$scratch/ours/inputs.new" &&
@@ -72,8 +72,6 @@ for ((i = 0; i < runs; i++)); do
 	say "run $((i + 1))/$runs: generation from scratch"
 	seconds ours_gen >> "$scratch/ours.gen"
 	seconds theirs_gen >> "$scratch/theirs.gen"
-	# Files written in the last two seconds are not cached, by design.
-	sleep 2
 	for ((j = 0; j < 3; j++)); do
 		seconds ours_noop >> "$scratch/ours.noop"
 		seconds theirs_noop >> "$scratch/theirs.noop"
@@ -85,8 +83,24 @@ if [ "$smoke" = 1 ]; then
 	for archive in "$ours_archive" "$theirs_archive"; do
 		check "${archive#"$scratch"/}: written, a valid xz" xz -t "$archive"
 	done
+fi
+# memory_needed ARCHIVE: bytes a reader needs to decompress it.
+memory_needed() { xz --robot -lvv "$1" | awk -F '\t' '/^summary/ { print $2 }'; }
+ours_bytes=$(wc -c < "$ours_archive")
+theirs_bytes=$(wc -c < "$theirs_archive")
+ours_memory=$(memory_needed "$ours_archive")
+theirs_memory=$(memory_needed "$theirs_archive")
+if [ "$smoke" = 1 ]; then
+	check "ours is no larger than theirs ($ours_bytes vs $theirs_bytes bytes)" \
+		test "$ours_bytes" -le "$theirs_bytes"
+	check "ours needs no more memory to decompress ($ours_memory vs $theirs_memory bytes)" \
+		test "$ours_memory" -le "$theirs_memory"
 	exit 0
 fi
+[ "$ours_bytes" -le "$theirs_bytes" ] ||
+	die "ours is larger than theirs: $ours_bytes bytes against $theirs_bytes"
+[ "$ours_memory" -le "$theirs_memory" ] ||
+	die "ours needs more memory to decompress: $ours_memory bytes against $theirs_memory"
 [ -s "$ours_archive" ] || die "our generator wrote no archive"
 [ -s "$theirs_archive" ] || die "the base generator wrote no archive"
 
@@ -97,8 +111,6 @@ tar_stats() {
 }
 read -r ours_entries ours_raw < <(tar_stats "$ours_archive")
 read -r theirs_entries theirs_raw < <(tar_stats "$theirs_archive")
-ours_bytes=$(wc -c < "$ours_archive")
-theirs_bytes=$(wc -c < "$theirs_archive")
 floor=$(xz -dc "$ours_archive" | xz -9e --threads=1 | wc -c)
 ours_gen_s=$(median < "$scratch/ours.gen")
 theirs_gen_s=$(median < "$scratch/theirs.gen")
@@ -111,7 +123,7 @@ theirs_noop_s=$(median < "$scratch/theirs.noop")
 say "regenerations"
 # A header the kernel/ objects do not include: no recompilation.
 header=include/linux/mlx5/driver.h
-count_ours() { kmake O="$obj" kernel/ 2>&1 | grep -c 'GEN .*kheaders_data' || true; }
+count_ours() { kmake O="$obj" kernel/ 2>&1 | grep -c 'GEN .*kheaders_part' || true; }
 count_theirs() { theirs | grep -c 'GEN' || true; }
 count_ours > /dev/null
 count_theirs > /dev/null
@@ -122,7 +134,7 @@ for step in make touch; do
 	regen_ours=$((regen_ours + $(count_ours)))
 	regen_theirs=$((regen_theirs + $(count_theirs)))
 done
-cp "$obj/kernel/kheaders_data.tar.xz" "$scratch/before-ours"
+cp "$obj/kernel/kheaders_part.tar.xz" "$scratch/before-ours"
 cp "$theirs_archive" "$scratch/before-theirs"
 # The tree's files are hard links into the base tree: replace, never edit.
 cp "$tree/$header" "$scratch/header"
@@ -130,7 +142,7 @@ cp "$tree/$header" "$scratch/header"
 mv "$tree/$header.new" "$tree/$header"
 changed_ours=$(count_ours)
 changed_theirs=$(count_theirs)
-cmp -s "$scratch/before-ours" "$obj/kernel/kheaders_data.tar.xz" && changed_ours="$changed_ours, same bytes"
+cmp -s "$scratch/before-ours" "$obj/kernel/kheaders_part.tar.xz" && changed_ours="$changed_ours, same bytes"
 cmp -s "$scratch/before-theirs" "$theirs_archive" && changed_theirs="$changed_theirs, same bytes"
 cp -p "$scratch/header" "$tree/$header.new"
 mv "$tree/$header.new" "$tree/$header"
@@ -154,12 +166,22 @@ extract_row() {
 	echo "| $label | $t | $((inputs / 1048576)) | $(ratio "$(extract_read "$@")" "$inputs") |"
 }
 extract_rows=$(
-	extract_row "kheaders.ko -k vmlinux" -k "$obj/vmlinux" "$obj/kernel/kheaders.ko"
-	extract_row "kheaders.ko -k bzImage (gzip)" -k "$obj/arch/x86/boot/bzImage" "$obj/kernel/kheaders.ko"
+	extract_row "kheaders.ko" "$obj/kernel/kheaders.ko"
 	if [ -f "$(objtree y)/vmlinux" ]; then
 		extract_row "vmlinux of =y" "$(objtree y)/vmlinux"
 		extract_row "bzImage of =y (gzip)" "$(objtree y)/arch/x86/boot/bzImage"
 	fi
+)
+
+# What Module.symvers costs at rest, in each variant built: its block in
+# the served file (kheaders.ko for =m, vmlinux for =y).
+symvers_rows=$(
+	for v in $variants; do
+		o=$(objtree "$v")
+		[ -f "$o/kernel/kheaders.tar.xz" ] || continue
+		s=$(xz -dc "$o/kernel/kheaders.tar.xz" | tar -xO Module.symvers | wc -c)
+		echo "| $v | $(xz -dc "$o/kernel/kheaders.tar.xz" | tar -xO Module.symvers | wc -l) | $s | $(($(wc -c < "$o/kernel/kheaders.tar.xz") - $(wc -c < "$o/kernel/kheaders_part.tar.xz"))) | $(wc -c < "$o/kernel/kheaders.tar.xz") |"
+	done
 )
 
 say "guest measurements"
@@ -167,7 +189,6 @@ say "guest measurements"
 	die "guest benchmark failed"
 guest() { sed -n "s/^$1=//p" "$scratch/guest"; }
 
-read -r symvers_text symvers_data symvers_bss < <(size "$obj/kernel/kheaders_symvers.o" | awk 'NR == 2 { print $1, $2, $3 }')
 machine="$(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)), $(free -g | awk '/^Mem:/ { print $2 }') GiB"
 {
 	echo "# kheaders benchmark"
@@ -180,9 +201,10 @@ machine="$(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 
 	echo
 	echo "| | ours | theirs | ours/theirs |"
 	echo "|---|---:|---:|---:|"
-	echo "| archive bytes (built in, tar.xz) | $ours_bytes | $theirs_bytes | $(ratio "$ours_bytes" "$theirs_bytes") |"
+	echo "| archive bytes (headers and build files, tar.xz) | $ours_bytes | $theirs_bytes | $(ratio "$ours_bytes" "$theirs_bytes") |"
 	echo "| entries | $ours_entries | $theirs_entries | $(ratio "$ours_entries" "$theirs_entries") |"
 	echo "| uncompressed tar bytes | $ours_raw | $theirs_raw | $(ratio "$ours_raw" "$theirs_raw") |"
+	echo "| memory to decompress (xz -lvv), bytes | $ours_memory | $theirs_memory | $(ratio "$ours_memory" "$theirs_memory") |"
 	echo "| generation from scratch, s | $ours_gen_s | $theirs_gen_s | $(ratio "$ours_gen_s" "$theirs_gen_s") |"
 	echo "| no-op check, s | $ours_noop_s | $theirs_noop_s | $(ratio "$ours_noop_s" "$theirs_noop_s") |"
 	echo "| regenerations in make; make; touch $header; make | $regen_ours | $regen_theirs | |"
@@ -196,7 +218,7 @@ machine="$(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 
 	echo "| | value |"
 	echo "|---|---:|"
 	echo "| served file (/proc and /sys), bytes | $(guest served_bytes) |"
-	echo "| of which Module.symvers stream, made at read time, bytes | $(( $(guest served_bytes) - $(wc -c < "$obj/kernel/kheaders_data.tar.xz") )) |"
+	echo "| of which the Module.symvers block, bytes | $(( $(guest served_bytes) - $(wc -c < "$obj/kernel/kheaders_part.tar.xz") )) |"
 	echo "| read /proc/kheaders.tar.xz, s | $(guest read_proc_s) |"
 	echo "| read /sys/kernel/kheaders.tar.xz, s | $(guest read_sys_s) |"
 	echo "| read a tmpfs copy (cat), s | $(guest read_tmpfs_s) |"
@@ -204,8 +226,17 @@ machine="$(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 
 	echo "| kheaders.ko, bytes | $(guest ko_bytes) |"
 	echo "| MemAvailable drop after modprobe, KiB | $(guest memavail_drop_kib) |"
 	echo
+	echo "Module.symvers at rest, per variant (mv is distribution-like: many"
+	echo "subsystems as modules). Its block is all it adds to the served file,"
+	echo "which kheaders.ko (=m) or vmlinux (=y) holds; nothing is computed or"
+	echo "allocated for it at boot or at load:"
+	echo
+	echo "| variant | exports | Module.symvers, bytes | its block in the file, bytes | served file, bytes |"
+	echo "|---|---:|---:|---:|---:|"
+	echo "$symvers_rows"
+	echo
 	echo "scripts/extract-ikheaders, median of $runs runs. \"read\" is every byte it and"
-	echo "its children read, its temporary files included (the ELF file of a"
+	echo "its children read, its temporary files included (the kernel in a"
 	echo "compressed image; the archive, which it checks and copies), over the"
 	echo "size of the files given. The input itself is read whole once, by one"
 	echo "grep for the markers or the compressors' magic numbers, and a compressed"
@@ -214,9 +245,5 @@ machine="$(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 
 	echo "| input | s | MiB | read |"
 	echo "|---|---:|---:|---:|"
 	echo "$extract_rows"
-	echo
-	echo "Module.symvers at rest costs only the code that formats it, built in:"
-	echo "kernel/kheaders_symvers.o is $symvers_text bytes of text, $symvers_data of data"
-	echo "and $symvers_bss of bss; nothing is allocated for it at boot or at load."
 } > "$results"
 cat "$results"

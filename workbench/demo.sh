@@ -38,7 +38,10 @@ for _ in $(seq 600); do
 	sleep 1
 done
 uname -a > /dev/null
-sleep 2
+for _ in $(seq 60); do
+	grep -q '^uname ' execsnoop.out && break
+	sleep 1
+done
 kill -TERM "$snoop"
 wait "$snoop" || true
 cat execsnoop.out

@@ -10,10 +10,12 @@
 packages=(
 	linux-source-6.12			# the base tree
 	make gcc bc bison flex libelf-dev libssl-dev	# building a kernel
+	openssl					# its module signing key
 	cpio kmod perl tar xz-utils binutils	# kheaders, modules_install
 	ccache					# faster rebuilds
 	qemu-system-x86				# booting the kernel
 	bpfcc-tools python3-bpfcc bpftrace	# clients tested in the guest
+	dkms
 	shellcheck python3-ply python3-git	# style checks (checkpatch, spdxcheck)
 	python3-docutils			# documentation check
 	gzip bzip2 lzop lz4 zstd		# images for scripts/extract-ikheaders

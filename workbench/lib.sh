@@ -18,9 +18,10 @@ base_files="kernel/kheaders.c kernel/gen_kheaders.sh"
 base_wiring="init/Kconfig kernel/Makefile kernel/.gitignore"
 
 # Kernel variants: m and y build kheaders as a module and into the kernel;
-# mv and yv do the same with CONFIG_MODVERSIONS=y, mv with kmemleak on too.
-# Each has the options its kselftest asks for.  The objtree, modules and
-# config fragments of each:
+# mv and yv do the same with CONFIG_MODVERSIONS=y.  mv is also like a
+# distribution's kernel (many subsystems as modules, signed modules), with
+# kmemleak on.  Each has the options its kselftest asks for.  The objtree,
+# modules and config fragments of each:
 variants="m y mv yv"
 objtree() { echo "$build/obj-$1"; }
 modroot() { echo "$build/modules-$1"; }
@@ -29,7 +30,10 @@ fragments() {
 	echo "$top/linux/tools/testing/selftests/kheaders/config"
 	echo "$top/workbench/configs/ikheaders-${1:0:1}.config"
 	if [ "${1:1}" = v ]; then echo "$top/workbench/configs/modversions.config"; fi
-	if [ "$1" = mv ]; then echo "$top/workbench/configs/kmemleak.config"; fi
+	if [ "$1" = mv ]; then
+		echo "$top/workbench/configs/kmemleak.config"
+		echo "$top/workbench/configs/distro.config"
+	fi
 }
 # The variant whose objtree the first build of a variant starts from: the
 # one that differs from it in the fewest options.
@@ -37,7 +41,7 @@ seed_variant() {
 	case $1 in
 	m) echo y ;;
 	y | mv) echo m ;;
-	yv) echo mv ;;
+	yv) echo y ;;
 	esac
 }
 

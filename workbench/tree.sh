@@ -87,7 +87,7 @@ while IFS= read -r diff; do
 	if ! patch -s -o "$edits/$file" "$edits/$file.removed" < "$top/linux/$diff"; then
 		die "linux/$diff does not apply to $base_pkg $version"
 	fi
-	chmod 644 "$edits/$file"
+	chmod --reference="$base_tree/$file" "$edits/$file"
 	install_if_changed "$edits/$file" "$tree/$file"
 done < <(cd "$top/linux" && find . -name '*.diff' | sed 's|^\./||' | sort)
 

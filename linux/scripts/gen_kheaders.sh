@@ -8,17 +8,26 @@
 #	Print the manifest of the inputs: every archive member with a hash of
 #	its content.  kernel/Makefile rebuilds the archive only when it changes.
 #	CACHE keeps the hashes of files whose status has not changed since.
-#   gen_kheaders.sh archive OUTPUT LDS MTIME
-#	Write OUTPUT: a tar.xz without its end-of-archive blocks, which the
-#	kernel appends at run time after Module.symvers.  Members are sorted,
-#	owned by root, mode 0644 or 0755, and dated MTIME (seconds since the
-#	epoch).  OUTPUT is replaced only once complete.
+#   gen_kheaders.sh archive OUTPUT LDS TIMESTAMP
+#	Write OUTPUT: the members as an xz stream of tar data without the
+#	end-of-archive blocks.  Members are sorted, owned by root, mode 0644
+#	or 0755, and dated TIMESTAMP (KBUILD_BUILD_TIMESTAMP, any date that
+#	GNU date reads), or the epoch when it is empty.
+#   gen_kheaders.sh finish OUTPUT PART TIMESTAMP [SYMVERS]
+#	Write OUTPUT, the file that kernel/kheaders.c serves: the blocks of
+#	PART, then one block with SYMVERS as the member Module.symvers and
+#	the end-of-archive blocks, in one xz stream with one index.  Run
+#	once modpost has written SYMVERS, which comes after the descent.
 #
+# OUTPUT is replaced only once complete.
 # LDS is the module linker script built for the archive; it is archived as
 # scripts/module.lds.  Run by kernel/Makefile in the object tree, with
-# srctree and SRCARCH set.  XZ and PERL may name other programs.  The ELF
-# files archived are host programs: the host's strip strips them, never
-# $(STRIP), which is the target's.
+# srctree and SRCARCH set.  XZ and PERL may name other programs (XZ with
+# options, as elsewhere in Kbuild); XZ_DEFAULTS and XZ_OPT are ignored, so
+# that the bytes depend on the inputs alone.  The ELF files archived are
+# host programs: the host's strip strips them, never $(STRIP), which is the
+# target's.  Needs GNU find (-printf), and Perl with Digest::MD5 and
+# Time::HiRes (Debian: perl, not perl-base alone).
 
 set -eu
 
@@ -51,13 +60,15 @@ enabled() {
 # find_files TAG DIR...: print "TAG<TAB>file" for the regular files under
 # the DIRs, leaving out hidden files (.*.cmd, NFS and AFS silly-rename
 # files), build products and the object tree's own directories.  Symlinks
-# are followed: some build sandboxes link every source file.
+# are followed: some build sandboxes link every source file.  Editor and
+# patch leftovers are left out too.
 find_files() {
 	tag=$1
 	shift
 	find -L "$@" \( -name '.*' -o -path include/config -o -path include/generated \
 		-o -path "arch/$SRCARCH/include/generated" \) -prune -o -type f \
 		! -name '*.[oas]' ! -name '*.cmd' ! -name '*.tmp' ! -name '*~' \
+		! -name '*.orig' ! -name '*.rej' ! -name '#*#' ! -name '*.gch' \
 		-printf "$tag\t%p\n"
 }
 
@@ -66,9 +77,10 @@ find_files() {
 # programs are archived built.
 source_members() {
 	find -L Makefile "arch/$SRCARCH" -maxdepth 1 -type f -name 'Makefile*' \
-		-printf 's\t%p\n'
-	find_files s include "arch/$SRCARCH/include"
-	find -L scripts -maxdepth 1 -type f -name 'Makefile.*' -printf 's\t%p\n'
+		-printf 's\t%p\n' || return
+	find_files s include "arch/$SRCARCH/include" || return
+	find -L scripts -maxdepth 1 -type f -name 'Makefile.*' \
+		-printf 's\t%p\n' || return
 	printf 's\t%s\n' scripts/Kbuild.include scripts/subarch.include \
 		scripts/module-common.c scripts/depmod.sh scripts/modules-check.sh \
 		scripts/makelst scripts/kernel-doc
@@ -85,8 +97,10 @@ object_members() {
 	# utsversion.h changes with every link of vmlinux.
 	find -L include/generated "arch/$SRCARCH/include/generated" \
 		-path include/generated/utsversion.h -prune -o -name '.*' -prune -o \
-		-type f ! -name '*.cmd' ! -name '*.tmp' -printf 'o\t%p\n'
+		-type f ! -name '*.cmd' ! -name '*.tmp' -printf 'o\t%p\n' || return
 	{
+		# Read by DKMS configurations, as in any headers package.
+		echo .config
 		echo include/config/auto.conf
 		echo include/config/kernel.release
 		echo scripts/basic/fixdep
@@ -109,27 +123,38 @@ object_members() {
 }
 
 # Print every member as "s<TAB>member" (from the source tree), "o<TAB>member"
-# (from the object tree) or "p<TAB>member<TAB>path", unsorted.
+# (from the object tree) or "p<TAB>member<TAB>path", unsorted.  Fails when
+# a find does (a symlink loop, an unreadable directory, a find without
+# -printf): a short list would make a short archive.
 list_members() {
-	(cd "$srctree" && source_members)
-	object_members
+	(cd "$srctree" && source_members) || return
+	object_members || return
 	printf 'p\tscripts/module.lds\t%s\n' "$1"
 }
 
 # The Perl part: one process for all files.
-#   manifest - CACHE		print "md5 mode member" for every member
-#				listed on stdin
+#   manifest LIST CACHE		print "md5 mode member" for every member
+#				in LIST ("-": stdin)
 #   archive LIST MTIME SRCARCH TMP XZ...
-#				write the tar stream through XZ to stdout
+#				write the tar data through XZ to stdout
+#   finish PART MTIME TMP SYMVERS XZ...
+#				write the finished xz stream to stdout
 # shellcheck disable=SC2016 # Perl code, not shell
 perl_code='
 use strict;
 use warnings;
 
 $SIG{__DIE__} = sub { print STDERR "gen_kheaders.sh: $_[0]"; exit(1); };
+# A compressor that dies makes the next write fail, and say so.
+$SIG{PIPE} = "IGNORE";
+BEGIN {
+	for my $module ("Digest::MD5", "Time::HiRes") {
+		eval("require $module; 1") or die("Perl module $module not " .
+			"found; install it (Debian package: perl)\n");
+	}
+}
 
 my $mode = shift(@ARGV);
-my $list = shift(@ARGV);
 
 sub slurp {
 	my ($path) = @_;
@@ -140,13 +165,8 @@ sub slurp {
 	return $data // "";
 }
 
-# Loaded only when a hash is needed: a no-op check needs none.
-sub md5 {
-	require Digest::MD5;
-	return Digest::MD5::md5_hex(@_);
-}
-
 sub members {
+	my ($list) = @_;
 	my $fh = \*STDIN;
 	if ($list ne "-") {
 		open($fh, "<", $list) or die "$list: $!\n";
@@ -169,37 +189,150 @@ sub perm {
 }
 
 if ($mode eq "manifest") {
-	# Hashes are kept under the file status (device, inode, size, mtime,
-	# ctime).  An entry changed in the last two seconds is not kept: a
-	# later change then shows in the ctime, whatever its granularity.
-	my ($cache) = @ARGV;
+	# Hashes are kept under the file status: device, inode, size, and
+	# mtime and ctime to the nanosecond.  An entry is kept only if its
+	# ctime is before the time of the file system, read off the new
+	# cache file: any later change then gets a later ctime, whatever the
+	# granularity of the clock or how far it is from the local one.
+	my ($list, $cache) = @ARGV;
 	my $cached = -e $cache ? slurp($cache) : "";
 	my %old = $cached =~ /^([^\t]*)\t(.*)$/mg;
-	my (@new, $out);
-	my $settled = time() - 2;
-	for my $m (members()) {
+	my (@entries, $out);
+	for my $m (members($list)) {
 		my ($member, $path) = @$m;
-		my @st = stat($path) or die "$path: $!\n";
-		my $key = join(" ", @st[0, 1, 7, 9, 10]);
+		my @st = Time::HiRes::stat($path) or die "$path: $!\n";
+		my $key = sprintf("%d %d %d %.9f %.9f", @st[0, 1, 7, 9, 10]);
 		my $entry = $old{$path} // "";
 		my $md5 = substr($entry, 0, length($key) + 1) eq "$key\t" ?
-			substr($entry, length($key) + 1) : md5(slurp($path));
-		push(@new, "$path\t$key\t$md5\n")
-			if $st[9] < $settled && $st[10] < $settled;
+			substr($entry, length($key) + 1) :
+			Digest::MD5::md5_hex(slurp($path));
+		push(@entries, [$st[10], "$path\t$key\t$md5\n"]);
 		$out .= sprintf("%s %o %s\n", $md5, perm($st[2]), $member);
 	}
 	print $out;
-	my $kept = join("", @new);
-	exit(0) if $kept eq $cached;
 	my $tmp = "$cache.tmp$$";
 	open(my $fh, ">", $tmp) or die "$tmp: $!\n";
+	my $now = (Time::HiRes::stat($fh))[10];
+	my $kept = join("", map { $_->[0] < $now ? $_->[1] : () } @entries);
+	if ($kept eq $cached) {
+		close($fh);
+		unlink($tmp);
+		exit(0);
+	}
 	print $fh $kept;
 	close($fh) or die "$tmp: $!\n";
 	rename($tmp, $cache) or die "$cache: $!\n";
 	exit(0);
 }
 
-my ($mtime, $srcarch, $tmp, @xz) = @ARGV;
+my $mtime;
+
+sub tar_header {
+	my ($name, $perm, $size) = @_;
+	my $prefix = "";
+	if (length($name) > 100) {
+		# ustar: the leading directories go to the prefix field.
+		my $cut = index($name, "/", length($name) - 101);
+		die "$name: name too long for a tar header\n"
+			if $cut < 0 || $cut > 155;
+		($prefix, $name) = (substr($name, 0, $cut), substr($name, $cut + 1));
+	}
+	my $h = pack("a100 a8 a8 a8 a12 a12 a8 a1 a100 a6 a2 a32 a32 a8 a8 a155 a12",
+		$name, sprintf("%07o", $perm), "0000000", "0000000",
+		sprintf("%011o", $size), sprintf("%011o", $mtime), " " x 8, "0",
+		"", "ustar", "00", "", "", "", "", $prefix, "");
+	substr($h, 148, 8) = sprintf("%06o\0 ", unpack("%32C*", $h));
+	return $h;
+}
+
+sub tar_member {
+	my ($name, $perm, $data) = @_;
+	my $size = length($data);
+	return tar_header($name, $perm, $size) . $data . "\0" x (-$size % 512);
+}
+
+if ($mode eq "finish") {
+	# The .xz format: a 12-byte stream header (magic, flags, CRC32),
+	# blocks, an index (a record of unpadded and uncompressed size per
+	# block, CRC32) and a 12-byte footer (CRC32, index size, flags).
+	# Blocks stand alone: those of two streams with the same flags make
+	# one stream under an index that lists them all.
+	my ($part, $tmp, $symvers, @xz);
+	($part, $mtime, $tmp, $symvers, @xz) = @ARGV;
+
+	my @crc_table = map {
+		my $c = $_;
+		$c = $c & 1 ? 0xedb88320 ^ ($c >> 1) : $c >> 1 for 1 .. 8;
+		$c;
+	} 0 .. 255;
+	my $crc32 = sub {
+		my $c = 0xffffffff;
+		$c = $crc_table[($c ^ $_) & 0xff] ^ ($c >> 8) for unpack("C*", $_[0]);
+		return $c ^ 0xffffffff;
+	};
+	my $varint = sub {
+		my ($v) = @_;
+		my $s = "";
+		for (; $v >= 0x80; $v >>= 7) {
+			$s .= chr(($v & 0x7f) | 0x80);
+		}
+		return $s . chr($v);
+	};
+	# (stream flags, blocks, index records) of one stream
+	my $split = sub {
+		my ($xz, $name) = @_;
+		my $len = length($xz);
+		die "$name: not a single xz stream\n"
+			if $len < 32 || substr($xz, 0, 6) ne "\xfd7zXZ\0" ||
+			   substr($xz, -2) ne "YZ" ||
+			   substr($xz, 6, 2) ne substr($xz, -4, 2);
+		my $index_len = (unpack("V", substr($xz, -8, 4)) + 1) * 4;
+		my $index_at = $len - 12 - $index_len;
+		my $index = substr($xz, $index_at, $index_len);
+		die "$name: bad xz index\n"
+			if $index_at < 12 || ord($index) != 0 ||
+			   $crc32->(substr($index, 0, -4)) != unpack("V", substr($index, -4));
+		my @v;
+		my ($val, $shift) = (0, 0);
+		for my $byte (unpack("C*", substr($index, 1, -4))) {
+			$val |= ($byte & 0x7f) << $shift;
+			$shift += 7;
+			next if $byte & 0x80;
+			push(@v, $val);
+			($val, $shift) = (0, 0);
+		}
+		my $n = shift(@v);
+		return (substr($xz, 6, 2), substr($xz, 12, $index_at - 12),
+			[@v[0 .. 2 * $n - 1]]);
+	};
+
+	my $tail = (length($symvers) ?
+		tar_member("Module.symvers", 0644, slurp($symvers)) : "") . "\0" x 1024;
+	open(my $fh, ">:raw", "$tmp/tail.tar") or die "$tmp/tail.tar: $!\n";
+	print $fh $tail;
+	close($fh) or die "$tmp/tail.tar: $!\n";
+	open($fh, "-|", @xz, "$tmp/tail.tar") or die "$xz[0]: $!\n";
+	binmode($fh);
+	my $tail_xz = do { local $/; <$fh> };
+	close($fh) or die "$xz[0] failed\n";
+
+	my $part_xz = slurp($part);
+	my ($flags, $blocks, $records) = $split->($part_xz, $part);
+	my ($tail_flags, $tail_blocks, $tail_records) = $split->($tail_xz, $xz[0]);
+	die "$part: its check type is not the one $xz[0] writes\n"
+		if $flags ne $tail_flags;
+	my @records = (@$records, @$tail_records);
+	my $index = "\0" . $varint->(@records / 2) . join("", map { $varint->($_) } @records);
+	$index .= "\0" x (-length($index) % 4);
+	$index .= pack("V", $crc32->($index));
+	my $footer = pack("V", length($index) / 4 - 1) . $flags;
+	print substr($part_xz, 0, 12), $blocks, $tail_blocks, $index,
+		pack("V", $crc32->($footer)), $footer, "YZ" or die "$!\n";
+	exit(0);
+}
+
+my ($list, $srcarch, $tmp, @xz);
+($list, $mtime, $srcarch, $tmp, @xz) = @ARGV;
 
 # Headers are made compact, their tokens unchanged: comments go (SPDX ones
 # stay), and so do blank lines, trailing whitespace and runs of whitespace
@@ -237,32 +370,13 @@ sub strip_header {
 	return $data;
 }
 
-sub tar_header {
-	my ($name, $perm, $size) = @_;
-	my $prefix = "";
-	if (length($name) > 100) {
-		# ustar: the leading directories go to the prefix field.
-		my $cut = index($name, "/", length($name) - 101);
-		die "$name: name too long for a tar header\n"
-			if $cut < 0 || $cut > 155;
-		($prefix, $name) = (substr($name, 0, $cut), substr($name, $cut + 1));
-	}
-	my $h = pack("a100 a8 a8 a8 a12 a12 a8 a1 a100 a6 a2 a32 a32 a8 a8 a155 a12",
-		$name, sprintf("%07o", $perm), "0000000", "0000000",
-		sprintf("%011o", $size), sprintf("%011o", $mtime), " " x 8, "0",
-		"", "ustar", "00", "", "", "", "", $prefix, "");
-	substr($h, 148, 8) = sprintf("%06o\0 ", unpack("%32C*", $h));
-	return $h;
-}
-
 open(my $out, "|-", @xz) or die "$xz[0]: $!\n";
 binmode($out);
 my $n = 0;
-for my $m (members()) {
+for my $m (members($list)) {
 	my ($member, $path) = @$m;
 	my $data = slurp($path);
 	my @st = stat($path) or die "$path: $!\n";
-	my $perm = perm($st[2]);
 
 	if (substr($data, 0, 4) eq "\x7fELF") {
 		# No symbols, and no build ID, which varies with the build
@@ -276,57 +390,101 @@ for my $m (members()) {
 		# Generated headers checked by a hash on their last line stay.
 		$data = strip_header($data);
 	}
-	my $size = length($data);
-	print $out tar_header($member, $perm, $size), $data,
-		"\0" x (-$size % 512) or die "$xz[0]: $!\n";
+	print $out tar_member($member, perm($st[2]), $data) or die "$xz[0]: $!\n";
 }
 close($out) or die "$xz[0] failed\n";
 '
 
+# The xz options of both steps.  A dictionary of 8 MiB, as xz's default
+# preset has, keeps what a reader needs to decompress at 9 MiB.  In the
+# archive step two threads work on fixed blocks of 16 MiB: the bytes are
+# the same on any machine.
+xz_options="--format=xz --check=crc32 --lzma2=preset=9e,dict=8MiB,lc=4,pb=0 --stdout"
+
+# epoch TIMESTAMP: KBUILD_BUILD_TIMESTAMP in seconds since the epoch; 0 for
+# none.  A tar header has eleven octal digits for it.
+epoch() {
+	if [ -z "$1" ]; then
+		echo 0
+		return
+	fi
+	seconds=$(date -d "$1" +%s 2>/dev/null) ||
+		die "KBUILD_BUILD_TIMESTAMP '$1': not a date that GNU date -d reads"
+	case $seconds in
+	'' | *[!0-9]*) die "KBUILD_BUILD_TIMESTAMP '$1': before 1970" ;;
+	esac
+	if [ "${#seconds}" -gt 10 ] || [ "$seconds" -ge 8589934592 ]; then
+		die "KBUILD_BUILD_TIMESTAMP '$1': past what a tar header holds"
+	fi
+	echo "$seconds"
+}
+
+# start OUTPUT: a temporary directory beside OUTPUT, removed on exit.
+start() {
+	tmp=$(mktemp -d "$1.tmp.XXXXXX")
+	trap 'rm -rf "$tmp"' EXIT
+	trap 'exit 1' HUP INT TERM
+}
+
 cmd_inputs() {
 	[ $# -eq 2 ] || die "usage: $me inputs LDS CACHE"
 	need "$perl" perl
-	list_members "$1" | "$perl" -e "$perl_code" manifest - "$2"
+	list=$(list_members "$1") || die "listing the inputs failed"
+	printf '%s\n' "$list" | "$perl" -e "$perl_code" manifest - "$2"
 }
 
 cmd_archive() {
-	[ $# -eq 3 ] || die "usage: $me archive OUTPUT LDS MTIME"
+	[ $# -eq 3 ] || die "usage: $me archive OUTPUT LDS TIMESTAMP"
 	out=$1
 	lds=$2
-	mtime=$3
-	case $mtime in
-	'' | *[!0-9]*) die "bad MTIME '$mtime' (check KBUILD_BUILD_TIMESTAMP)" ;;
-	esac
+	mtime=$(epoch "$3")
 	need "$perl" perl
-	need "$xz" xz-utils
+	need "${xz%% *}" xz-utils
 	need strip binutils
 
-	tmp=$(mktemp -d "$out.tmp.XXXXXX")
-	trap 'rm -rf "$tmp"' EXIT
-	trap 'exit 1' HUP INT TERM
-
-	list_members "$lds" > "$tmp/list"
-	# Two threads, each on its own half: fixed block boundaries keep the
-	# output the same on any machine.
+	start "$out"
+	list_members "$lds" > "$tmp/list" || die "listing the inputs failed"
+	# shellcheck disable=SC2086 # XZ and the options are words
 	"$perl" -e "$perl_code" archive "$tmp/list" "$mtime" "$SRCARCH" "$tmp" \
-		"$xz" --format=xz --check=crc32 --threads=2 \
-		--block-size=16MiB --lzma2=preset=9e,lc=4,pb=0 --stdout \
-		> "$tmp/tar.xz"
+		$xz $xz_options --threads=2 --block-size=16MiB > "$tmp/tar.xz"
 	mv -f "$tmp/tar.xz" "$out"
 }
 
-[ $# -ge 1 ] || die "usage: $me inputs|archive ..."
+cmd_finish() {
+	[ $# -eq 3 ] || [ $# -eq 4 ] ||
+		die "usage: $me finish OUTPUT PART TIMESTAMP [SYMVERS]"
+	out=$1
+	part=$2
+	mtime=$(epoch "$3")
+	symvers=${4:-}
+	[ -f "$part" ] || die "$part: missing"
+	[ -z "$symvers" ] || [ -f "$symvers" ] ||
+		die "$symvers: missing (modpost writes it)"
+	need "$perl" perl
+	need "${xz%% *}" xz-utils
+
+	start "$out"
+	# shellcheck disable=SC2086 # XZ and the options are words
+	"$perl" -e "$perl_code" finish "$part" "$mtime" "$tmp" "$symvers" \
+		$xz $xz_options --threads=1 > "$tmp/out"
+	mv -f "$tmp/out" "$out"
+}
+
+[ $# -ge 1 ] || die "usage: $me inputs|archive|finish ..."
 if [ -z "${srctree:-}" ] || [ -z "${SRCARCH:-}" ]; then
 	die "srctree and SRCARCH must be set (run from kernel/Makefile)"
 fi
 [ -f include/config/auto.conf ] ||
 	die "include/config/auto.conf missing: run in a configured object tree"
-config=$(grep '=y$' include/config/auto.conf || true)
+# Options set to y or m: either builds what the archive looks for.
+config=$(sed -n 's/=[ym]$/=y/p' include/config/auto.conf)
+unset XZ_DEFAULTS XZ_OPT
 
 mode=$1
 shift
 case $mode in
 inputs) cmd_inputs "$@" ;;
 archive) cmd_archive "$@" ;;
+finish) cmd_finish "$@" ;;
 *) die "unknown mode '$mode'" ;;
 esac

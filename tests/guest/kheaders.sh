@@ -3,7 +3,8 @@
 #
 # kheaders.sh VARIANT: the end-to-end tests, run as root in the guest on the
 # kernel of a workbench variant (m, y, mv, yv: CONFIG_IKHEADERS=m or y, with
-# CONFIG_MODVERSIONS=y for the last two).  TAP on stdout.
+# CONFIG_MODVERSIONS=y for the last two; mv is distribution-like).  TAP on
+# stdout.
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -52,13 +53,10 @@ check "no object or .cmd file" sh -c "! grep -E '\.(o|cmd)\$|/\.' list"
 
 mkdir h
 tar -xf "$proc" -C h
-# Every export of vmlinux, with its CRC, export type and namespace.
-vmlinux_exports() { awk -F '\t' '$3 == "vmlinux"' "$1" | sort; }
-check "Module.symvers has the build's lines for vmlinux, no more, no less" \
-	diff <(vmlinux_exports "$build_symvers") <(sort h/Module.symvers)
-check "including namespaced GPL exports" \
-	grep -qP '^0x[0-9a-f]{8}\tkheaders_symvers_read\tvmlinux\tEXPORT_SYMBOL_GPL\tKHEADERS$' \
-	h/Module.symvers
+# Every export of vmlinux and of the in-tree modules, with its CRC, export
+# type and namespace.
+check "Module.symvers is the build's, every line" \
+	diff <(sort "$build_symvers") <(sort h/Module.symvers)
 check "no build path of the host in the archive" \
 	sh -c "! grep -rlaF '$top/build' h"
 check "host programs are stripped" \
@@ -133,6 +131,83 @@ wait "$bt"
 check "bpftrace includes <linux/sched.h> and reads task_struct" \
 	grep -qx "tgid=$sleeper parent=$$" bt.out
 grep -q "tgid=$sleeper" bt.out || sed 's/^/#   /' bt.out | tail -n 20
+
+# On a distribution-like kernel (mv): modules that import from in-tree
+# modules, and from namespaced exports, built from the archive alone and
+# loaded by modprobe with their dependencies; and a DKMS package.
+if zgrep -qx CONFIG_USB=m /proc/config.gz; then
+	cp -r "$here/importers" importers
+	make -C h M="$work/importers" modules > importers.log 2>&1
+	status=$?
+	check "modules importing from in-tree modules build from the archive" \
+		test "$status" = 0
+	check "with no warning" sh -c "! grep -i warning importers.log"
+	[ "$status" = 0 ] || sed 's/^/#   /' importers.log | tail -n 30
+	if zgrep -qx CONFIG_MODVERSIONS=y /proc/config.gz; then
+		for ko in importers/*.ko; do
+			modprobe --dump-modversions "$ko"
+		done > importers.versions
+		check "modversions: each import has the CRC the build exports" sh -c \
+			"test -s importers.versions && awk -F '\t' 'NR == FNR { crc[\$2] = \$1; next } crc[\$2] != \$1 { print; bad = 1 } END { exit bad }' '$build_symvers' importers.versions"
+	fi
+	extra=/lib/modules/$release/extra
+	mkdir -p "$extra"
+	cp importers/*.ko "$extra/"
+	depmod -a
+	tainted=$(cat /proc/sys/kernel/tainted)
+	echo "kheaders test: importers" > /dev/kmsg
+	# MODULE: the in-tree module it imports from, which modprobe loads.
+	for pair in kh_usb:usbcore kh_i2c:i2c_core kh_v4l2:videodev \
+		kh_dm:dm_mod kh_xt:x_tables kh_drm:drm kh_crypto:; do
+		mod=${pair%%:*} dep=${pair#*:}
+		check "modprobe $mod${dep:+, which loads $dep}" sh -c \
+			"modprobe $mod && grep -q '^$mod ' /proc/modules && { test -z '$dep' || grep -q '^$dep ' /proc/modules; }"
+	done
+	dmesg | sed -n '/kheaders test: importers/,$p' > importers.dmesg
+	check "each says it worked" sh -c \
+		"test \$(grep -cE 'kh_(usb|i2c|v4l2|dm|xt|drm|crypto): ' importers.dmesg) = 7"
+	check "kh_crypto: AES from a module loaded on demand, right ciphertext" \
+		grep -q 'kh_crypto: .*: 66e94bd4ef8a2c3b884cfa59ca342b2e' importers.dmesg
+	check "no taint from symbol version checks" \
+		test $(($(cat /proc/sys/kernel/tainted) & 2)) = $((tainted & 2))
+	check "no complaint about symbols or their versions" \
+		sh -c "! grep -E 'kh_[a-z0-9]+: (disagrees|no symbol version|Unknown symbol)' importers.dmesg"
+	check "modprobe -r unloads them and what they pulled in" sh -c \
+		"modprobe -r kh_usb kh_i2c kh_v4l2 kh_dm kh_xt kh_drm kh_crypto && ! grep -qE '^(kh_|usbcore |videodev )' /proc/modules"
+
+	# Bad input: a symbol that no one exports still fails modpost clearly.
+	mkdir nosuch
+	echo 'obj-m := nosuch.o' > nosuch/Kbuild
+	cat > nosuch/nosuch.c <<'C'
+#include <linux/module.h>
+extern void kh_no_such_symbol(void);
+static int __init nosuch_init(void) { kh_no_such_symbol(); return 0; }
+module_init(nosuch_init);
+MODULE_LICENSE("GPL");
+C
+	make -C h M="$work/nosuch" modules > nosuch.log 2>&1
+	status=$?
+	check "a module importing a symbol no one exports fails modpost" \
+		sh -c "test $status != 0 && grep -q 'ERROR: modpost: \"kh_no_such_symbol\" .*undefined!' nosuch.log"
+
+	# DKMS against the archive, as its build tree.
+	ln -s "$work/h" "/lib/modules/$release/build"
+	cp -r "$here/dkms" /usr/src/khdkms-1.0
+	{
+		dkms add khdkms/1.0 && dkms build khdkms/1.0 -k "$release" &&
+			dkms install khdkms/1.0 -k "$release"
+	} > dkms.log 2>&1
+	status=$?
+	check "dkms builds and installs a package against the archive" test "$status" = 0
+	[ "$status" = 0 ] || sed 's/^/#   /' dkms.log | tail -n 30
+	check "the package's BUILD_EXCLUSIVE_CONFIG was read from its .config" \
+		sh -c "! grep -qi 'exclusive' dkms.log && grep -qx CONFIG_VIDEO_DEV=m h/.config"
+	check "modprobe khdkms loads it" sh -c \
+		"modprobe khdkms && dmesg | grep -q 'khdkms: built by DKMS, loaded'"
+	modprobe -r khdkms
+	dkms remove khdkms/1.0 --all > /dev/null 2>&1
+	rm "/lib/modules/$release/build"
+fi
 
 if [ "$mode" = m ]; then
 	check "=m: rmmod kheaders" rmmod kheaders

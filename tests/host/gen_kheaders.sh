@@ -38,6 +38,7 @@ make_fixture() {
 	echo 'secret' > "$src/scripts/signing_key.pem"
 	echo 'junk' > "$src/include/linux/.nfs000123"
 	printf 'CONFIG_X86=y\nCONFIG_MODULES=y\n' > "$obj/include/config/auto.conf"
+	printf '# comment\nCONFIG_X86=y\nCONFIG_MODULES=y\n' > "$obj/.config"
 	echo 6.12.0-test > "$obj/include/config/kernel.release"
 	echo '#define CONFIG_X86 1' > "$obj/include/generated/autoconf.h"
 	echo '#define UTS_VERSION "#1 now"' > "$obj/include/generated/utsversion.h"
@@ -60,13 +61,14 @@ gen() {
 
 make_fixture "$work/a"
 check "archive mode writes an archive" \
-	gen "$work/a" archive kernel/out.tar.xz kernel/kheaders_module.lds 0
+	gen "$work/a" archive kernel/out.tar.xz kernel/kheaders_module.lds ''
 (cd "$work/a/obj" && xz -dc kernel/out.tar.xz > "$work/a.tar")
 # Without its end blocks, tar reports an unexpected end: that is expected.
 tar -tf "$work/a.tar" > "$work/a.list" 2> /dev/null
 check "the stream is an open tar: members, no end blocks" \
 	sh -c "test -s '$work/a.list' && test \$(tail -c 1024 '$work/a.tar' | tr -d '\\0' | wc -c) -gt 0"
 check "expected members, sorted" diff -u - "$work/a.list" <<'LIST'
+.config
 Makefile
 arch/x86/Makefile
 arch/x86/include/asm/b.h
@@ -107,18 +109,28 @@ check "host programs are stripped" \
 # Reproducible: another tree at another path, built later, same bytes.
 make_fixture "$work/b"
 touch -d '2001-01-01' "$work/b/src/include/linux/strip.h"
-gen "$work/b" archive kernel/out.tar.xz kernel/kheaders_module.lds 0
+gen "$work/b" archive kernel/out.tar.xz kernel/kheaders_module.lds ''
 check "same inputs elsewhere give identical bytes" \
 	cmp "$work/a/obj/kernel/out.tar.xz" "$work/b/obj/kernel/out.tar.xz"
-gen "$work/b" archive kernel/t.tar.xz kernel/kheaders_module.lds 1000000000
-check "MTIME sets every member's date" sh -c \
+(cd "$work/b/obj" && XZ_OPT=--memlimit-compress=50MiB XZ_DEFAULTS=-0 XZ="xz -T0" \
+	srctree=$work/b/src SRCARCH=x86 sh "$gen" archive kernel/env.tar.xz \
+	kernel/kheaders_module.lds '') 2> "$work/err"
+check "XZ with options, XZ_OPT and XZ_DEFAULTS: the same bytes" \
+	cmp "$work/a/obj/kernel/out.tar.xz" "$work/b/obj/kernel/env.tar.xz"
+gen "$work/b" archive kernel/t.tar.xz kernel/kheaders_module.lds @1000000000
+check "TIMESTAMP sets every member's date" sh -c \
 	"xz -dc '$work/b/obj/kernel/t.tar.xz' | tar -tv --full-time 2>/dev/null | grep -v -c ' 2001-09-0[89] ' | grep -qx 0"
 
 # The manifest changes with content, not with timestamps.
 inputs() { gen "$work/a" inputs kernel/kheaders_module.lds kernel/.hashes; }
 hdr=$work/a/src/include/linux/strip.h
-sleep 2	# files changed in the last two seconds are never cached
-inputs > "$work/m1"
+# A file is cached once its ctime is older than the file system's clock
+# when the cache is written: rerun until then, however loaded the machine.
+for _ in $(seq 200); do
+	inputs > "$work/m1"
+	grep -q "^$work/a/src/Makefile	" "$work/a/obj/kernel/.hashes" 2> /dev/null && break
+	sleep 0.05
+done
 check "inputs: one line per member, hash, mode and name" sh -c \
 	"test \$(grep -cE '^[0-9a-f]{32} (644|755) [^ ]+\$' '$work/m1') = \$(wc -l < '$work/a.list')"
 check "inputs: the hash cache is written" \
@@ -154,7 +166,7 @@ check "inputs: scripts a module build does not run are not" \
 
 # Failures: a clear message, the previous archive intact, no leftovers.
 cp "$work/a/obj/kernel/out.tar.xz" "$work/prev.tar.xz"
-(cd "$work/a/obj" && srctree=$work/a/src SRCARCH=x86 XZ=false sh "$gen" archive kernel/out.tar.xz kernel/kheaders_module.lds 0) 2> /dev/null
+(cd "$work/a/obj" && srctree=$work/a/src SRCARCH=x86 XZ=false sh "$gen" archive kernel/out.tar.xz kernel/kheaders_module.lds '') 2> /dev/null
 rc=$?
 check "a failing compressor fails the generation" test "$rc" != 0
 check "and leaves the previous archive as it was" cmp "$work/prev.tar.xz" "$work/a/obj/kernel/out.tar.xz"
@@ -165,10 +177,62 @@ mkdir "$work/bin"
 for tool in sh cat sort awk sed find grep mktemp rm mv perl strip; do
 	ln -s "$(command -v "$tool")" "$work/bin/$tool"
 done
-(cd "$work/a/obj" && PATH=$work/bin srctree=$work/a/src SRCARCH=x86 sh "$gen" archive kernel/out.tar.xz kernel/kheaders_module.lds 0) 2> "$work/err"
+(cd "$work/a/obj" && PATH=$work/bin srctree=$work/a/src SRCARCH=x86 sh "$gen" archive kernel/out.tar.xz kernel/kheaders_module.lds '') 2> "$work/err"
 rc=$?
 check "missing xz fails the generation" test "$rc" != 0
 check "the error names xz and its Debian package" grep -q "'xz' not found.*xz-utils" "$work/err"
 check "and no archive is written" test ! -e "$work/a/obj/kernel/out.tar.xz"
-gen "$work/a" archive kernel/out.tar.xz kernel/kheaders_module.lds yesterday 2> "$work/err"
-check "a bad MTIME is refused" grep -q 'bad MTIME' "$work/err"
+for stamp in 'not a date' @-1 @8589934592; do
+	gen "$work/a" archive kernel/out.tar.xz kernel/kheaders_module.lds "$stamp" 2> "$work/err"
+	check "TIMESTAMP '$stamp' is refused, and says why" \
+		grep -q "KBUILD_BUILD_TIMESTAMP '$stamp': " "$work/err"
+done
+check "and no archive is written" test ! -e "$work/a/obj/kernel/out.tar.xz"
+
+# Perl without Digest::MD5 (perl-base alone): said up front, with the package.
+mkdir -p "$work/perl5/Digest"
+printf 'die "not installed\\n";\n' > "$work/perl5/Digest/MD5.pm"
+PERL5LIB=$work/perl5 gen "$work/a" inputs kernel/kheaders_module.lds kernel/.hashes \
+	> /dev/null 2> "$work/err"
+check "a missing Perl module is named, with its package" \
+	grep -q 'Perl module Digest::MD5 not found.*Debian package: perl' "$work/err"
+
+# A listing that fails fails the generation, with no archive written.
+ln -s .. "$work/a/src/include/linux/loop"
+gen "$work/a" archive kernel/out.tar.xz kernel/kheaders_module.lds '' 2> "$work/err"
+rc=$?
+check "a symlink loop under include/ fails the generation" test "$rc" != 0
+check "and names the cause" grep -q 'loop' "$work/err"
+check "and no archive is written" test ! -e "$work/a/obj/kernel/out.tar.xz"
+gen "$work/a" inputs kernel/kheaders_module.lds kernel/.hashes > /dev/null 2> "$work/err"
+check "the inputs listing fails too" grep -q 'listing the inputs failed' "$work/err"
+rm "$work/a/src/include/linux/loop"
+
+# finish: one xz stream, the archive's blocks and one with Module.symvers.
+printf '0x12345678\tprintk\tvmlinux\tEXPORT_SYMBOL\t\n0x00000001\tcrc32_le\tlib/crc32\tEXPORT_SYMBOL\t\n' \
+	> "$work/a/obj/Module.symvers"
+part=kernel/out.tar.xz
+gen "$work/a" archive "$part" kernel/kheaders_module.lds ''
+xz -dc "$work/a/obj/$part" | tar -t 2> /dev/null > "$work/part.list"
+check "finish writes the served file" \
+	gen "$work/a" finish kernel/whole.tar.xz "$part" '' Module.symvers
+whole=$work/a/obj/kernel/whole.tar.xz
+check "it passes xz -t: every block's CRC32, the index" xz -t "$whole"
+xz --robot -lvv "$whole" > "$work/xzl"
+check "it is one stream" sh -c "awk '/^totals/ { exit \$2 != 1 }' '$work/xzl'"
+check "with a CRC32 in every block" sh -c \
+	"awk -F '\t' '/^block/ { n++; if (\$10 != \"CRC32\") bad = 1 } END { exit bad || n < 2 }' '$work/xzl'"
+check "decompressing it needs at most 9 MiB" sh -c \
+	"awk -F '\t' '/^summary/ { exit \$2 > 9 * 1048576 }' '$work/xzl'"
+tar -tJf "$whole" > "$work/whole.list" 2> "$work/err"
+check "tar reads it whole, no message" sh -c "test ! -s '$work/err'"
+check "its members: the archive's, then Module.symvers" \
+	diff -u <(cat "$work/part.list"; echo Module.symvers) "$work/whole.list"
+check "Module.symvers is the build's, byte for byte" \
+	cmp "$work/a/obj/Module.symvers" <(tar -xJOf "$whole" Module.symvers)
+gen "$work/a" finish kernel/nosym.tar.xz "$part" ''
+check "finish without SYMVERS (no modules): the archive alone, ended" \
+	sh -c "xz -t '$work/a/obj/kernel/nosym.tar.xz' && tar -tJf '$work/a/obj/kernel/nosym.tar.xz' | cmp -s - '$work/part.list'"
+gen "$work/a" finish kernel/bad.tar.xz Module.symvers '' Module.symvers 2> "$work/err"
+check "finish refuses a PART that is not xz" sh -c \
+	"grep -q 'not a single xz stream' '$work/err' && test ! -e '$work/a/obj/kernel/bad.tar.xz'"

@@ -7,10 +7,12 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <grp.h>
 #include <sys/mman.h>
@@ -77,16 +79,14 @@ struct attempt {
 /*
  * Cases per path: type and size; each offset class; each block size; five
  * of lseek; each attempt as root and as nobody; the unprivileged read, the
- * content afterwards and the concurrent readers.
+ * content afterwards, the concurrent readers and the single-byte ones.
  */
 #define PER_PATH (2 + NR_OFFSETS + ARRAY_SIZE(block_sizes) + 5 + \
-		  2 * NR_ATTEMPTS + 3)
+		  2 * NR_ATTEMPTS + 4)
 
 static const char *errname(int err)
 {
-	const char *name = strerrorname_np(err);
-
-	return name ? name : "unknown errno";
+	return strerror(err);
 }
 
 /* first_difference - offset of the first byte that differs, or -1. */
@@ -226,7 +226,7 @@ static void test_offsets(const char *path, int fd)
 		bool ok;
 
 		ok = r >= 0 && r <= left && (r > 0 || !left) &&
-		     !memcmp(buf, whole + at, r);
+		     (!r || !memcmp(buf, whole + at, r));
 		if (r < 0)
 			ksft_print_msg("pread at %lld: expected bytes, saw %s\n",
 				       (long long)at, errname(errno));
@@ -274,7 +274,7 @@ static bool seek_then_read(int fd, off_t off, int whence, off_t expect)
 	if (want > (ssize_t)sizeof(buf))
 		want = sizeof(buf);
 	r = read(fd, buf, sizeof(buf));
-	if (r != want || memcmp(buf, whole + pos, want)) {
+	if (r != want || (want && memcmp(buf, whole + pos, want))) {
 		ksft_print_msg("read at %lld after lseek: expected the %zd bytes there, saw %zd\n",
 			       (long long)pos, want, r);
 		return false;
@@ -502,22 +502,112 @@ static void test_concurrent(const char *path)
 			 path, NR_READERS);
 }
 
-/* load_module - for CONFIG_IKHEADERS=m; true if this run loaded it. */
-static bool load_module(void)
+static double seconds_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* timed_read - seconds for one whole read of @path, 64 KiB at a time. */
+static double timed_read(const char *path, bool *same)
+{
+	double start = seconds_now();
+	size_t len;
+	char *buf = read_all(path, 65536, &len);
+
+	*same = buf && first_difference(whole, whole_len, buf, len) < 0;
+	free(buf);
+	return seconds_now() - start;
+}
+
+/*
+ * adversary - read one byte at a time at offsets going down from the end,
+ * each checked, until killed; exits 1 on a wrong byte.
+ */
+static void adversary(const char *path, int n)
+{
+	int fd = open(path, O_RDONLY);
+	off_t at;
+	char c;
+
+	if (fd < 0)
+		_exit(1);
+	for (;;) {
+		for (at = whole_len - 1 - n * 997; at >= 0; at -= 4093) {
+			if (pread(fd, &c, 1, at) != 1 || c != whole[at])
+				_exit(1);
+		}
+	}
+}
+
+/*
+ * test_fairness - a reader's whole read while NR_ADVERSARIES processes
+ * read single bytes at descending, scattered offsets, against the same read
+ * alone.  Readers share nothing, so the ratio is what the CPUs give; the
+ * bound only catches a reader made to wait for the others.
+ */
+#define NR_ADVERSARIES	4
+#define FAIRNESS_BOUND	50
+static void test_fairness(const char *path)
+{
+	pid_t pids[NR_ADVERSARIES];
+	double alone, busy;
+	bool same_alone, same_busy, right = true;
+	int i, status;
+
+	alone = timed_read(path, &same_alone);
+	fflush(stdout);
+	for (i = 0; i < NR_ADVERSARIES; i++) {
+		pids[i] = fork();
+		if (pids[i] < 0)
+			ksft_exit_fail_perror("fork");
+		if (!pids[i])
+			adversary(path, i);
+	}
+	busy = timed_read(path, &same_busy);
+	for (i = 0; i < NR_ADVERSARIES; i++) {
+		kill(pids[i], SIGKILL);
+		waitpid(pids[i], &status, 0);
+		if (!WIFSIGNALED(status))
+			right = false;
+	}
+	ksft_print_msg("%s: whole read %.3f s alone, %.3f s beside %d single-byte readers: %.1fx\n",
+		       path, alone, busy, NR_ADVERSARIES, busy / alone);
+	if (!right)
+		ksft_print_msg("a single-byte reader saw a wrong byte\n");
+	ksft_test_result(same_alone && same_busy && right &&
+			 busy < FAIRNESS_BOUND * alone,
+			 "%s: single-byte readers at scattered offsets get the right bytes and hold no one up (under %dx)\n",
+			 path, FAIRNESS_BOUND);
+}
+
+/* unload_module - at exit, whatever the path, if this run loaded it. */
+static void unload_module(void)
+{
+	if (system("modprobe -q -r kheaders"))
+		ksft_print_msg("modprobe -r kheaders failed\n");
+}
+
+/* load_module - for CONFIG_IKHEADERS=m; unloaded again at exit. */
+static void load_module(void)
 {
 	if (!access(paths[0], F_OK))
-		return false;
-	return system("modprobe -q kheaders") == 0 && !access(paths[0], F_OK);
+		return;
+	if (system("modprobe -q kheaders") == 0 && !access(paths[0], F_OK))
+		atexit(unload_module);
 }
 
 int main(void)
 {
-	bool loaded;
 	size_t i;
 	int fd;
 
 	ksft_print_header();
-	loaded = load_module();
+	if (geteuid())
+		ksft_exit_skip("must be run as root\n");
+	load_module();
 	if (access(paths[0], F_OK))
 		ksft_exit_skip("%s missing: kernel without CONFIG_IKHEADERS\n",
 			       paths[0]);
@@ -543,9 +633,8 @@ int main(void)
 		test_block_sizes(paths[i]);
 		test_write_attempts(paths[i]);
 		test_concurrent(paths[i]);
+		test_fairness(paths[i]);
 	}
 
-	if (loaded && system("modprobe -r kheaders"))
-		ksft_print_msg("modprobe -r kheaders failed\n");
 	ksft_finished();
 }
