@@ -19,7 +19,9 @@
 #	the end-of-archive blocks, in one xz stream with one index.  Run
 #	once modpost has written SYMVERS, which comes after the descent.
 #
-# OUTPUT is replaced only once complete.
+# OUTPUT is replaced only once complete; finish leaves it as it was when its
+# bytes would be the same.
+#
 # LDS is the module linker script built for the archive; it is archived as
 # scripts/module.lds.  Run by kernel/Makefile in the object tree, with
 # srctree and SRCARCH set.  XZ and PERL may name other programs (XZ with
@@ -467,7 +469,9 @@ cmd_finish() {
 	# shellcheck disable=SC2086 # XZ and the options are words
 	"$perl" -e "$perl_code" finish "$part" "$mtime" "$tmp" "$symvers" \
 		$xz $xz_options --threads=1 > "$tmp/out"
-	mv -f "$tmp/out" "$out"
+	# modpost rewrites SYMVERS whenever a module changes: an unchanged
+	# OUTPUT keeps its date, and vmlinux or kheaders.ko is not relinked.
+	cmp -s "$tmp/out" "$out" || mv -f "$tmp/out" "$out"
 }
 
 [ $# -ge 1 ] || die "usage: $me inputs|archive|finish ..."
