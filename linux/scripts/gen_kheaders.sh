@@ -338,38 +338,84 @@ my ($list, $srcarch, $tmp, @xz);
 
 # Headers are made compact, their tokens unchanged: comments go (SPDX ones
 # stay), and so do blank lines, trailing whitespace and runs of whitespace
-# within a line; indentation and string and character literals stay.
-my $literal = qr{"(?:[^"\\\n]|\\.)*"|\x27(?:[^\x27\\\n]|\\.)*\x27}s;
-
-sub in_directive {
-	my ($data, $at) = @_;
-	my $bol = rindex($data, "\n", $at - 1) + 1;
-	while ($bol > 1 && substr($data, $bol - 2, 1) eq "\\") {
-		$bol = rindex($data, "\n", $bol - 3) + 1;
-	}
-	return substr($data, $bol, $at - $bol) =~ /^[ \t]*#/;
-}
-
-# A comment over several lines ends a line, so that a "#" after it still
-# starts a directive, unless it is within a directive, which goes on.
-sub blank {
-	my ($comment, $data, $at) = @_;
-	return $comment if index($comment, "SPDX-License-Identifier") >= 0;
-	return " " if index($comment, "\n") < 0 || in_directive($data, $at);
-	return "\n";
-}
-
+# within a line; indentation, literals and header names stay.  One forward
+# scan follows the C lexer (translation phases 1 to 3): line splices,
+# comments, string and character literals (which end at the end of the line when
+# unmatched, as in an assembler comment), header names, and whether the
+# logical line is a directive.  A comment becomes one space, or a line break
+# where that is the same to the preprocessor: over several lines, outside a
+# directive, and not followed by a "#" that would then start one.
 sub strip_header {
 	my ($data) = @_;
-	my $orig = $data;
-	$data =~ s{($literal)|(/\*.*?\*/|//(?:[^\\\n]|\\.)*)}
-		{ defined($1) ? $1 : blank($2, $orig, $-[0]) }gse;
-	$data =~ s{($literal)|([ \t]+(?=\n|\z))|(?<=\S)[ \t]{2,}}
-		{ defined($1) ? $1 : defined($2) ? "" : " " }ge;
-	# An empty line after a backslash-newline ends a directive: keep it.
-	$data =~ s{(\\?)\n\n+}{ $1 ? "\\\n\n" : "\n" }ge;
-	$data =~ s{\A\n+}{};
-	return $data;
+	$data =~ s/\r\n/\n/g;
+	my $out = "";
+	my $line = "";		# the output line being built
+	my $content = 0;	# it has a token
+	my $gap = 0;		# whitespace since its last token
+	my $spliced = 0;	# the output line before it ended in a splice
+	my $bol = 1;		# no token yet on this logical line
+	my $directive = 0;	# this logical line is a directive
+
+	my $token = sub {
+		$line .= " " if $gap && $content;
+		$line .= $_[0];
+		($content, $gap) = (1, 0);
+	};
+	# An empty line is dropped, unless it ends a directive after a splice.
+	my $end_line = sub {
+		$out .= "$line\n" if $content;
+		$out .= "\n" if !$content && $spliced;
+		($line, $content, $gap, $spliced) = ("", 0, 0, 0);
+	};
+
+	pos($data) = 0;
+	while (pos($data) < length($data)) {
+		if ($bol && $data =~ /\G(#[ \t]*(?:include(?:_next)?|import)\b[ \t]*<[^>\n]*>)/gc) {
+			$token->($1);
+			($bol, $directive) = (0, 1);
+		} elsif ($data =~ /\G([^"\x27\/\\\n \t]+)/gc) {
+			my $chunk = $1;
+			$directive = 1 if $bol && $chunk =~ /^(?:#|%:)/;
+			$bol = 0;
+			$token->($chunk);
+		} elsif ($data =~ /\G([ \t]+)/gc) {
+			if ($content) {
+				$gap = 1;
+			} else {
+				$line .= $1;	# indentation
+			}
+		} elsif ($data =~ /\G\n/gc) {
+			$end_line->();
+			($bol, $directive) = (1, 0);
+		} elsif ($data =~ /\G("(?:[^"\\\n]++|\\[ \t]*\n|\\.)*+"?|\x27(?:[^\x27\\\n]++|\\[ \t]*\n|\\.)*+\x27?)/gc) {
+			$bol = 0;
+			$token->($1);
+		} elsif ($data =~ m{\G(/\*.*?(?:\*/|\z)|//(?:[^\\\n]++|\\[ \t]*\n|\\)*+)}gcs) {
+			my $comment = $1;
+			my $at = pos($data);
+			if (index($comment, "SPDX-License-Identifier") >= 0) {
+				$token->($comment);
+			} elsif (!$directive && index($comment, "\n") >= 0 &&
+				 substr($comment, 0, 2) eq "/*" &&
+				 $data !~ /\G[ \t]*(?:#|%:)/gc) {
+				$end_line->();
+			} else {
+				$gap = 1;
+			}
+			pos($data) = $at;
+		} elsif ($data =~ /\G\\[ \t]*\n/gc) {
+			# A splice: the logical line goes on, on the next line.
+			$line .= " " if $gap && $content;
+			$out .= "$line\\\n";
+			($line, $content, $gap, $spliced) = ("", 0, 0, 1);
+		} else {
+			$data =~ /\G(.)/gcs;
+			$bol = 0;
+			$token->($1);
+		}
+	}
+	$end_line->() if $line ne "";
+	return $out;
 }
 
 open(my $out, "|-", @xz) or die "$xz[0]: $!\n";

@@ -2,9 +2,9 @@
 #ifndef _STRIP_H
 #define _STRIP_H
 #define MERGE(a, b) a b
-#define LONG_MACRO(x)	\
+#define LONG_MACRO(x) \
 	do { \
-		 	\
+			\
 		use(x); \
 	} while (0)
 static const char *s1 = "not /* a comment */ here";
