@@ -224,6 +224,7 @@ machine="$(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 
 	echo "| read a tmpfs copy (cat), s | $(guest read_tmpfs_s) |"
 	echo "| extract (tar -xf), s | $(guest extract_s) |"
 	echo "| kheaders.ko, bytes | $(guest ko_bytes) |"
+	echo "| kheaders_init at modprobe (initcall_debug), µs | $(guest init_usecs) |"
 	echo "| MemAvailable drop after modprobe, KiB | $(guest memavail_drop_kib) |"
 	echo
 	echo "Module.symvers at rest, per variant (mv is distribution-like: many"

@@ -20,6 +20,7 @@ packages=(
 	clang					# the C lexer of the token tests
 	python3-docutils			# documentation check
 	gzip bzip2 lzop lz4 zstd		# images for scripts/extract-ikheaders
+	faketime				# a clock ahead of file times
 )
 
 missing=()

@@ -206,6 +206,26 @@ check "inputs: a content change shows, even under the old mtime" \
 chmod +x "$hdr"
 inputs > "$work/m4"
 check "inputs: a mode change shows" sh -c "! cmp -s '$work/m3' '$work/m4'"
+
+# File times behind the local clock (NFS, a VM's shared folder), simulated:
+# the clock 10 s ahead for the generator (faketime), the files' times real.
+# A file cached, then changed at once without changing size or mtime,
+# shows: the cache does not go by the local clock.
+skewed() { NO_FAKE_STAT=1 faketime -f +10s "$@"; }
+skew=$work/a/src/include/linux/skew.h
+echo '#define SKEW 1' > "$skew"
+for _ in $(seq 200); do
+	skewed sh -c "cd '$work/a/obj' && srctree='$work/a/src' SRCARCH=x86 sh '$gen' inputs kernel/kheaders_module.lds kernel/.hashes" > /dev/null
+	grep -q "^$skew	" "$work/a/obj/kernel/.hashes" && break
+	sleep 0.05
+done
+old=$(stat -c %y "$skew")
+echo '#define SKEW 2' > "$skew"
+touch -d "$old" "$skew"
+skewed sh -c "cd '$work/a/obj' && srctree='$work/a/src' SRCARCH=x86 sh '$gen' inputs kernel/kheaders_module.lds kernel/.hashes" > "$work/m-skew"
+check "inputs: with file times 10 s behind the clock, a same-size edit just after caching shows" \
+	grep -q "^$(md5sum < "$skew" | cut -c1-32) 644 include/linux/skew.h\$" "$work/m-skew"
+rm "$skew"
 echo '#define NEW 1' > "$work/a/src/include/linux/new.h"
 inputs > "$work/m5"
 check "inputs: a new file shows" grep -q ' include/linux/new.h$' "$work/m5"
