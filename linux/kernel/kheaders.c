@@ -10,6 +10,8 @@
  * kheaders_data.o; nothing is computed at run time.
  */
 
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/init.h>
 #include <linux/kobject.h>
 #include <linux/module.h>
@@ -52,7 +54,7 @@ static int __init kheaders_init(void)
 	int ret;
 
 	if (!kheaders_archive || !kheaders_size()) {
-		pr_err("kheaders: linked without kernel/kheaders_data.o\n");
+		pr_err("linked without kernel/kheaders_data.o\n");
 		return -ENODATA;
 	}
 	kheaders_attr.private = (void *)kheaders_archive;
