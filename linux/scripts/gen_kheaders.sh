@@ -345,6 +345,10 @@ my ($list, $srcarch, $tmp, @xz);
 # logical line is a directive.  A comment becomes one space, or a line break
 # where that is the same to the preprocessor: over several lines, outside a
 # directive, and not followed by a "#" that would then start one.
+# A string or character literal, line splices included.
+my $literal = qr{"(?:[^"\\\n]++|\\[ \t]*\n|\\.)*+"?|
+		 \x27(?:[^\x27\\\n]++|\\[ \t]*\n|\\.)*+\x27?}x;
+
 sub strip_header {
 	my ($data) = @_;
 	$data =~ s/\r\n/\n/g;
@@ -387,7 +391,7 @@ sub strip_header {
 		} elsif ($data =~ /\G\n/gc) {
 			$end_line->();
 			($bol, $directive) = (1, 0);
-		} elsif ($data =~ /\G("(?:[^"\\\n]++|\\[ \t]*\n|\\.)*+"?|\x27(?:[^\x27\\\n]++|\\[ \t]*\n|\\.)*+\x27?)/gc) {
+		} elsif ($data =~ /\G($literal)/gc) {
 			$bol = 0;
 			$token->($1);
 		} elsif ($data =~ m{\G(/\*.*?(?:\*/|\z)|//(?:[^\\\n]++|\\[ \t]*\n|\\)*+)}gcs) {

@@ -247,7 +247,9 @@ else
 		none "wrong bytes" <(grep 'wrong bytes' "$work/cycles.log")
 	# A leaked module image would be 4 MB per cycle, a leaked page 4 kB.
 	lost=$(growth "$work/memory")
-	ktap_print_msg "unreclaimable memory: $(head -n 1 "$work/memory") kB after the first cycle, $(tail -n 1 "$work/memory") kB after the last, growing $lost kB per cycle"
+	ktap_print_msg "unreclaimable memory: $(head -n 1 "$work/memory") kB" \
+		"after the first cycle, $(tail -n 1 "$work/memory") kB after the" \
+		"last, growing $lost kB per cycle"
 	check "no memory lost over the cycles" \
 		below "kB of unreclaimable memory lost per cycle" "$lost" 4
 	if [ -e "$kmemleak" ]; then
