@@ -28,13 +28,9 @@ memavail() {
 }
 
 before=$(memavail)
-# initcall_debug: the kernel says how long kheaders_init took.
-echo 1 > /sys/module/kernel/parameters/initcall_debug
 modprobe kheaders
-echo 0 > /sys/module/kernel/parameters/initcall_debug
 after=$(memavail)
 echo "memavail_drop_kib=$((before - after))"
-echo "init_usecs=$(dmesg | sed -n 's/.*initcall kheaders_init.* returned 0 after \([0-9]*\) usecs.*/\1/p' | tail -n 1)"
 echo "ko_bytes=$(stat -c %s "$(modinfo -n kheaders)")"
 echo "served_bytes=$(stat -c %s "$proc")"
 

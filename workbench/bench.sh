@@ -174,13 +174,14 @@ extract_rows=$(
 )
 
 # What Module.symvers costs at rest, in each variant built: its block in
-# the served file (kheaders.ko for =m, vmlinux for =y).
+# the served file (kheaders.ko for =m, vmlinux for =y), the last one.
+last_block() { xz --robot -lvv "$1" | awk -F '\t' '/^block/ { n = $7 } END { print n }'; }
 symvers_rows=$(
 	for v in $variants; do
 		o=$(objtree "$v")
 		[ -f "$o/kernel/kheaders.tar.xz" ] || continue
 		s=$(xz -dc "$o/kernel/kheaders.tar.xz" | tar -xO Module.symvers | wc -c)
-		echo "| $v | $(xz -dc "$o/kernel/kheaders.tar.xz" | tar -xO Module.symvers | wc -l) | $s | $(($(wc -c < "$o/kernel/kheaders.tar.xz") - $(wc -c < "$o/kernel/kheaders_part.tar.xz"))) | $(wc -c < "$o/kernel/kheaders.tar.xz") |"
+		echo "| $v | $(xz -dc "$o/kernel/kheaders.tar.xz" | tar -xO Module.symvers | wc -l) | $s | $(last_block "$o/kernel/kheaders.tar.xz") | $(wc -c < "$o/kernel/kheaders.tar.xz") |"
 	done
 )
 
@@ -218,19 +219,19 @@ machine="$(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 
 	echo "| | value |"
 	echo "|---|---:|"
 	echo "| served file (/proc and /sys), bytes | $(guest served_bytes) |"
-	echo "| of which the Module.symvers block, bytes | $(( $(guest served_bytes) - $(wc -c < "$obj/kernel/kheaders_part.tar.xz") )) |"
+	echo "| of which the Module.symvers block, bytes | $(last_block "$obj/kernel/kheaders.tar.xz") |"
 	echo "| read /proc/kheaders.tar.xz, s | $(guest read_proc_s) |"
 	echo "| read /sys/kernel/kheaders.tar.xz, s | $(guest read_sys_s) |"
 	echo "| read a tmpfs copy (cat), s | $(guest read_tmpfs_s) |"
 	echo "| extract (tar -xf), s | $(guest extract_s) |"
 	echo "| kheaders.ko, bytes | $(guest ko_bytes) |"
-	echo "| kheaders_init at modprobe (initcall_debug), µs | $(guest init_usecs) |"
 	echo "| MemAvailable drop after modprobe, KiB | $(guest memavail_drop_kib) |"
 	echo
 	echo "Module.symvers at rest, per variant (mv is distribution-like: many"
 	echo "subsystems as modules). Its block is all it adds to the served file,"
 	echo "which kheaders.ko (=m) or vmlinux (=y) holds; nothing is computed or"
-	echo "allocated for it at boot or at load:"
+	echo "allocated for it at boot or at load (kheaders_init only registers the"
+	echo "two files):"
 	echo
 	echo "| variant | exports | Module.symvers, bytes | its block in the file, bytes | served file, bytes |"
 	echo "|---|---:|---:|---:|---:|"
