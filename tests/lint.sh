@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Style: shellcheck on every shell script of the project,
+# Style: shellcheck on every shell script of the project, gofmt on the Go,
 # scripts/checkpatch.pl --strict on each C file (tests/series.sh checks the
 # patches), docutils on the documentation.  TAP on stdout.
 
@@ -24,6 +24,11 @@ while IFS= read -r f; do
 	esac
 	check "shellcheck $f" shellcheck -x "$path"
 done < <(cd "$top" && grep -rlE '^#!/bin/(ba)?sh' --exclude-dir=build --exclude-dir=.git . | sort)
+
+# gofmt lists a file it would change.
+while IFS= read -r f; do
+	check "gofmt ${f#"$top"/}" sh -c '[ -z "$(gofmt -l "$1")" ]' sh "$f"
+done < <(find "$top/tests" -name '*.go' | sort)
 
 while IFS= read -r f; do
 	check "checkpatch --strict ${f#"$top"/}" "$checkpatch" --no-tree --strict --terse -q -f "$f"

@@ -48,6 +48,7 @@ suite bench-smoke "$top/workbench/bench.sh" --smoke
 for v in $variants; do
 	suite "guest-$v" "$top/workbench/qemu.sh" "$v" "$here/guest/kheaders.sh" "$v"
 	suite "extract-$v" "$here/host/extract_ikheaders.sh" "$v"
+	suite "readers-$v" "$here/host/xz_readers.sh" "$v"
 	suite "kselftest-$v" "$top/workbench/qemu.sh" "$v" "$here/guest/kselftest.sh"
 done
 

@@ -186,7 +186,7 @@ symvers_rows=$(
 )
 
 say "guest measurements"
-"$top/workbench/qemu.sh" m "$top/workbench/bench-guest.sh" > "$scratch/guest" ||
+KH_QEMU_APPEND=initcall_debug "$top/workbench/qemu.sh" m "$top/workbench/bench-guest.sh" > "$scratch/guest" ||
 	die "guest benchmark failed"
 guest() { sed -n "s/^$1=//p" "$scratch/guest"; }
 
@@ -226,6 +226,7 @@ machine="$(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 
 	echo "| extract (tar -xf), s | $(guest extract_s) |"
 	echo "| kheaders.ko, bytes | $(guest ko_bytes) |"
 	echo "| MemAvailable drop after modprobe, KiB | $(guest memavail_drop_kib) |"
+	echo "| kheaders_init (initcall_debug), microseconds | $(guest init_usecs) |"
 	echo
 	echo "Module.symvers at rest, per variant (mv is distribution-like: many"
 	echo "subsystems as modules). Its block is all it adds to the served file,"

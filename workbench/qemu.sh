@@ -6,6 +6,7 @@
 # guest-init).  Prints what SCRIPT printed and exits with its status.  The
 # console log, dmesg and SCRIPT's output stay in build/guest-VARIANT/.  A
 # kernel warning, oops or panic on the console fails the run.
+# KH_QEMU_APPEND: more kernel parameters; KH_QEMU_TIMEOUT: seconds.
 
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -26,7 +27,7 @@ mkdir -p "$out"
 cmdline="console=ttyS0 panic=-1 root=/dev/root rootfstype=9p ro"
 cmdline+=" rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=loose"
 cmdline+=" init=$top/workbench/guest-init KH_RUN=$script KH_OUT=$out"
-cmdline+=" KH_MODS=$(modroot "$variant") KH_ARGS=$arg"
+cmdline+=" KH_MODS=$(modroot "$variant") KH_ARGS=$arg ${KH_QEMU_APPEND:-}"
 
 say "booting obj-$variant ($(kernel_release "$variant")): $(basename "$script") $arg"
 start=$SECONDS
