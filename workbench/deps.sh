@@ -10,6 +10,7 @@
 packages=(
 	linux-source-6.12			# the base tree
 	make gcc bc bison flex libelf-dev libssl-dev	# building a kernel
+	gcc-12-plugin-dev			# and a randstruct one
 	openssl					# its module signing key
 	cpio kmod perl tar xz-utils binutils	# kheaders, modules_install
 	ccache					# faster rebuilds
@@ -21,6 +22,10 @@ packages=(
 	python3-docutils			# documentation check
 	gzip bzip2 lzop lz4 zstd		# images for scripts/extract-ikheaders
 	faketime				# a clock ahead of file times
+	libarchive-tools busybox toybox 7zip pixz	# readers of the served file,
+	golang-go golang-github-ulikunitz-xz-dev	# the Go and Rust ones built
+	golang-github-xi2-xz-dev cargo rustc	# offline against Debian's
+	librust-xz2-dev pkg-config liblzma-dev	# libraries
 )
 
 missing=()
