@@ -3,8 +3,9 @@
 #
 # kbuild.sh: the kheaders Kbuild rules on the real tree, on the host, after
 # workbench/kernel.sh m: no needless regeneration, regeneration on a real
-# change, nothing relinked by a second make, and the same archive from a
-# fresh O= build and an in-tree build.  TAP on stdout.
+# change, nothing relinked by a second make, the same archive from a fresh
+# O= build and an in-tree build, and no randstruct seed in the archive of a
+# randstruct kernel.  TAP on stdout.
 
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../workbench/lib.sh
@@ -114,6 +115,12 @@ cp "$obj/.config" "$fresh/.config"
 kbuild "$fresh" olddefconfig && kbuild "$fresh" kernel/
 check "a clean O= build elsewhere gives identical bytes" \
 	cmp "$archive" "$fresh/kernel/kheaders_part.tar.xz"
+# What a generator killed by SIGKILL leaves behind, make clean removes.
+leftovers="kheaders_part.tar.xz.tmp.a1 kheaders.tar.xz.tmp.b2 .kheaders.hashes.tmp.c3 .kheaders.hashes.tmp4"
+for f in $leftovers; do mkdir -p "$fresh/kernel/$f"; done
+kbuild "$fresh" clean
+check "make clean removes a killed generator's temporary files" \
+	sh -c "cd '$fresh/kernel' && ! ls -d $leftovers 2>/dev/null | grep -q ."
 cp -al "$tree" "$intree"
 cp "$obj/.config" "$intree/.config"
 tree=$intree kmake olddefconfig >> "$log" 2>&1 &&
@@ -121,3 +128,38 @@ tree=$intree kmake olddefconfig >> "$log" 2>&1 &&
 check "an in-tree build gives identical bytes" \
 	cmp "$archive" "$intree/kernel/kheaders_part.tar.xz"
 rm -rf "$fresh" "$intree"
+
+# A randstruct kernel (the GCC plugin, built for real): the archive holds
+# neither the seed nor the plugin that has it built in, and a module build
+# from the archive stops and says why; one in the build tree still works.
+rs=$build/randstruct-obj
+rm -rf "$rs"
+mkdir -p "$rs"
+cp "$obj/.config" "$rs/.config"
+"$tree/scripts/config" --file "$rs/.config" --enable GCC_PLUGINS \
+	--disable RANDSTRUCT_NONE --enable RANDSTRUCT_FULL
+if kbuild "$rs" olddefconfig && grep -qx CONFIG_GCC_PLUGIN_RANDSTRUCT=y "$rs/.config"; then
+	kbuild "$rs" modules_prepare kernel/
+	seed=$(cat "$rs/scripts/basic/randstruct.seed" 2>/dev/null)
+	check "randstruct: the plugin was built with the seed" \
+		grep -qF "$seed" "$rs/scripts/gcc-plugins/randomize_layout_plugin.so"
+	check "randstruct: the archive holds no copy of the seed" \
+		sh -c "xz -dc '$rs/kernel/kheaders_part.tar.xz' > '$rs/part.tar' &&
+		       ! grep -qF '$seed' '$rs/part.tar'"
+	rm -rf "$x" "$mod"
+	mkdir -p "$x"
+	tar -xf "$rs/part.tar" -C "$x" 2>/dev/null
+	cp -r "$here/guest/hello" "$mod"
+	make -C "$x" M="$mod" modules > "$mod.log" 2>&1
+	check "randstruct: a module build from the archive stops and says why" \
+		sh -c "! test -e '$mod/hello.ko' &&
+		       grep -q 'randomized with a private seed' '$mod.log'"
+	kbuild "$rs" M="$mod" modules
+	check "randstruct: a module build in the build tree still works" \
+		test -f "$mod/hello.ko"
+	cat "$mod.log" >> "$log"
+else
+	fail "randstruct: a GCC plugin randstruct configuration" \
+		"CONFIG_GCC_PLUGIN_RANDSTRUCT did not survive olddefconfig (gcc-12-plugin-dev?)"
+fi
+rm -rf "$rs" "$x" "$mod" "$mod.log"

@@ -59,7 +59,7 @@ enabled() {
 	return 1
 }
 
-# find_files TAG DIR...: print "TAG<TAB>file" for the regular files under
+# find_files TAG DIR...: print "TAG<TAB>file<NUL>" for the regular files under
 # the DIRs, leaving out hidden files (.*.cmd, NFS and AFS silly-rename
 # files), build products and the object tree's own directories.  Symlinks
 # are followed: some build sandboxes link every source file.  Editor and
@@ -71,7 +71,7 @@ find_files() {
 		-o -path "arch/$SRCARCH/include/generated" \) -prune -o -type f \
 		! -name '*.[oas]' ! -name '*.cmd' ! -name '*.tmp' ! -name '*~' \
 		! -name '*.orig' ! -name '*.rej' ! -name '#*#' ! -name '*.gch' \
-		-printf "$tag\t%p\n"
+		-printf "$tag\t%p\0"
 }
 
 # From the source tree: the headers, and the makefiles and scripts that an
@@ -79,16 +79,16 @@ find_files() {
 # programs are archived built.
 source_members() {
 	find -L Makefile "arch/$SRCARCH" -maxdepth 1 -type f -name 'Makefile*' \
-		-printf 's\t%p\n' || return
+		-printf 's\t%p\0' || return
 	find_files s include "arch/$SRCARCH/include" || return
 	find -L scripts -maxdepth 1 -type f -name 'Makefile.*' \
-		-printf 's\t%p\n' || return
-	printf 's\t%s\n' scripts/Kbuild.include scripts/subarch.include \
+		-printf 's\t%p\0' || return
+	printf 's\t%s\0' scripts/Kbuild.include scripts/subarch.include \
 		scripts/module-common.c scripts/depmod.sh scripts/modules-check.sh \
 		scripts/makelst scripts/kernel-doc
 	if enabled CONFIG_FTRACE_MCOUNT_USE_RECORDMCOUNT &&
 	   ! enabled CONFIG_HAVE_C_RECORDMCOUNT; then
-		printf 's\tscripts/recordmcount.pl\n'
+		printf 's\tscripts/recordmcount.pl\0'
 	fi
 }
 
@@ -99,44 +99,49 @@ object_members() {
 	# utsversion.h changes with every link of vmlinux.
 	find -L include/generated "arch/$SRCARCH/include/generated" \
 		-path include/generated/utsversion.h -prune -o -name '.*' -prune -o \
-		-type f ! -name '*.cmd' ! -name '*.tmp' -printf 'o\t%p\n' || return
-	{
-		# Read by DKMS configurations, as in any headers package.
-		echo .config
-		echo include/config/auto.conf
-		echo include/config/kernel.release
-		echo scripts/basic/fixdep
-		if enabled CONFIG_MODULES; then echo scripts/mod/modpost; fi
-		if enabled CONFIG_MODVERSIONS; then echo scripts/genksyms/genksyms; fi
-		if enabled CONFIG_FTRACE_MCOUNT_USE_RECORDMCOUNT &&
-		   enabled CONFIG_HAVE_C_RECORDMCOUNT; then
-			echo scripts/recordmcount
-		fi
-		if enabled CONFIG_MODULE_SIG_FORMAT; then echo scripts/sign-file; fi
-		if enabled CONFIG_ASN1; then echo scripts/asn1_compiler; fi
-		if enabled CONFIG_OBJTOOL; then echo tools/objtool/objtool; fi
-		if enabled CONFIG_DEBUG_INFO_BTF_MODULES; then
-			echo tools/bpf/resolve_btfids/resolve_btfids
-		fi
-	} | sed 's/^/o\t/'
+		-type f ! -name '*.cmd' ! -name '*.tmp' -printf 'o\t%p\0' || return
+	# .config: read by DKMS configurations, as in any headers package.
+	set -- .config include/config/auto.conf include/config/kernel.release \
+		scripts/basic/fixdep
+	if enabled CONFIG_MODULES; then set -- "$@" scripts/mod/modpost; fi
+	if enabled CONFIG_MODVERSIONS; then set -- "$@" scripts/genksyms/genksyms; fi
+	if enabled CONFIG_FTRACE_MCOUNT_USE_RECORDMCOUNT &&
+	   enabled CONFIG_HAVE_C_RECORDMCOUNT; then
+		set -- "$@" scripts/recordmcount
+	fi
+	if enabled CONFIG_MODULE_SIG_FORMAT; then set -- "$@" scripts/sign-file; fi
+	if enabled CONFIG_ASN1; then set -- "$@" scripts/asn1_compiler; fi
+	if enabled CONFIG_OBJTOOL; then set -- "$@" tools/objtool/objtool; fi
+	if enabled CONFIG_DEBUG_INFO_BTF_MODULES; then
+		set -- "$@" tools/bpf/resolve_btfids/resolve_btfids
+	fi
+	printf 'o\t%s\0' "$@"
+	# The randstruct plugin has the seed built in.  The seed is private
+	# (scripts/gcc-plugins/Makefile), and the archive is readable by all,
+	# in the served file and in the image or kheaders.ko it comes from:
+	# it is left out, as is scripts/basic/randstruct.seed, the seed of a
+	# Clang build.  scripts/Makefile.randstruct then stops a module build
+	# from the archive, which could not match the structure layouts.
 	if enabled CONFIG_GCC_PLUGINS; then
-		find -L scripts/gcc-plugins -maxdepth 1 -type f -name '*.so' -printf 'o\t%p\n'
+		find -L scripts/gcc-plugins -maxdepth 1 -type f -name '*.so' \
+			! -name randomize_layout_plugin.so -printf 'o\t%p\0' || return
 	fi
 }
 
 # Print every member as "s<TAB>member" (from the source tree), "o<TAB>member"
-# (from the object tree) or "p<TAB>member<TAB>path", unsorted.  Fails when
+# (from the object tree) or "p<TAB>member<TAB>path", each ended by a NUL so
+# that any file name comes through whole, unsorted.  Fails when
 # a find does (a symlink loop, an unreadable directory, a find without
 # -printf): a short list would make a short archive.
 list_members() {
 	(cd "$srctree" && source_members) || return
 	object_members || return
-	printf 'p\tscripts/module.lds\t%s\n' "$1"
+	printf 'p\tscripts/module.lds\t%s\0' "$1"
 }
 
 # The Perl part: one process for all files.
 #   manifest LIST CACHE		print "md5 mode member" for every member
-#				in LIST ("-": stdin)
+#				in LIST
 #   archive LIST MTIME SRCARCH TMP XZ...
 #				write the tar data through XZ to stdout
 #   finish PART MTIME TMP SYMVERS XZ...
@@ -169,18 +174,23 @@ sub slurp {
 
 sub members {
 	my ($list) = @_;
-	my $fh = \*STDIN;
-	if ($list ne "-") {
-		open($fh, "<", $list) or die "$list: $!\n";
-	}
+	open(my $fh, "<", $list) or die "$list: $!\n";
+	local $/ = "\0";
 	my %path;
 	while (<$fh>) {
 		chomp;
-		my ($tag, $member, $path) = split(/\t/);
-		$path{$member} = $tag eq "s" ? "$ENV{srctree}/$member" :
+		my ($tag, $member, $path) = split(/\t/, $_, $_ =~ /^p/ ? 3 : 2);
+		$path = $tag eq "s" ? "$ENV{srctree}/$member" :
 			$tag eq "o" ? $member : $path;
+		# The manifest and the hash cache have a line per file.
+		if ($member =~ /[\x00-\x1f\x7f]/) {
+			(my $shown = $path) =~ s/([\x00-\x1f\x7f\\])/sprintf("\\x%02x", ord($1))/ge;
+			die "$shown: a control character (tab, newline...) in a " .
+			    "file name; the archive takes none\n";
+		}
+		$path{$member} = $path;
 	}
-	close($fh) if $list ne "-";
+	close($fh);
 	return map { [$_, $path{$_}] } sort(keys(%path));
 }
 
@@ -481,8 +491,9 @@ start() {
 cmd_inputs() {
 	[ $# -eq 2 ] || die "usage: $me inputs LDS CACHE"
 	need "$perl" perl
-	list=$(list_members "$1") || die "listing the inputs failed"
-	printf '%s\n' "$list" | "$perl" -e "$perl_code" manifest - "$2"
+	start "$2"
+	list_members "$1" > "$tmp/list" || die "listing the inputs failed"
+	"$perl" -e "$perl_code" manifest "$tmp/list" "$2"
 }
 
 cmd_archive() {

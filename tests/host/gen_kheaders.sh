@@ -38,8 +38,13 @@ make_fixture() {
 	echo '#define ASM_B 1 // b' > "$src/arch/x86/include/asm/b.h"
 	echo 'secret' > "$src/scripts/signing_key.pem"
 	echo 'junk' > "$src/include/linux/.nfs000123"
-	printf 'CONFIG_X86=y\nCONFIG_MODULES=y\n' > "$obj/include/config/auto.conf"
-	printf '# comment\nCONFIG_X86=y\nCONFIG_MODULES=y\n' > "$obj/.config"
+	# Editor and patch leftovers, a precompiled header.
+	for f in strip.h.orig strip.h.rej strip.h~ '#strip.h#' strip.h.gch; do
+		echo 'junk' > "$src/include/linux/$f"
+	done
+	# A tristate option set to m asks for its host program as y does.
+	printf 'CONFIG_X86=y\nCONFIG_MODULES=y\nCONFIG_ASN1=m\n' > "$obj/include/config/auto.conf"
+	printf '# comment\nCONFIG_X86=y\nCONFIG_MODULES=y\nCONFIG_ASN1=m\n' > "$obj/.config"
 	echo 6.12.0-test > "$obj/include/config/kernel.release"
 	echo '#define CONFIG_X86 1' > "$obj/include/generated/autoconf.h"
 	echo '#define UTS_VERSION "#1 now"' > "$obj/include/generated/utsversion.h"
@@ -49,6 +54,7 @@ make_fixture() {
 	mkdir "$obj/scripts/genksyms" "$obj/scripts/mod"
 	cp "$obj/scripts/basic/fixdep" "$obj/scripts/mod/modpost"
 	cp "$obj/scripts/basic/fixdep" "$obj/scripts/genksyms/genksyms"
+	cp "$obj/scripts/basic/fixdep" "$obj/scripts/asn1_compiler"
 	echo 'object' > "$obj/scripts/basic/fixdep.o"
 	echo 'SECTIONS { }' > "$obj/kernel/kheaders_module.lds"
 }
@@ -111,6 +117,7 @@ include/linux/atomic/atomic-gen.h
 include/linux/strip.h
 scripts/Kbuild.include
 scripts/Makefile.build
+scripts/asn1_compiler
 scripts/basic/fixdep
 scripts/depmod.sh
 scripts/kernel-doc
@@ -240,6 +247,15 @@ rc=$?
 check "a failing compressor fails the generation" test "$rc" != 0
 check "and leaves the previous archive as it was" cmp "$work/prev.tar.xz" "$work/a/obj/kernel/out.tar.xz"
 check "and no temporary file" sh -c "! ls -a '$work/a/obj/kernel' | grep -q tmp"
+# A compressor killed mid-run: Perl, writing to it, says so.
+printf '#!/bin/sh\nhead -c 4096 > /dev/null\nkill -9 $$\n' > "$work/xz-dies"
+chmod +x "$work/xz-dies"
+(cd "$work/a/obj" && srctree=$work/a/src SRCARCH=x86 XZ=$work/xz-dies sh "$gen" archive kernel/out.tar.xz kernel/kheaders_module.lds '') 2> "$work/err"
+rc=$?
+check "a compressor killed mid-run fails the generation with a message" \
+	sh -c "test $rc = 1 && grep -q 'xz-dies' '$work/err'"
+check "and leaves the previous archive as it was (killed)" \
+	cmp "$work/prev.tar.xz" "$work/a/obj/kernel/out.tar.xz"
 rm "$work/a/obj/kernel/out.tar.xz"
 # A PATH with every tool but xz.
 mkdir "$work/bin"
@@ -276,6 +292,26 @@ check "and no archive is written" test ! -e "$work/a/obj/kernel/out.tar.xz"
 gen "$work/a" inputs kernel/kheaders_module.lds kernel/.hashes > /dev/null 2> "$work/err"
 check "the inputs listing fails too" grep -q 'listing the inputs failed' "$work/err"
 rm "$work/a/src/include/linux/loop"
+
+# A file name with a tab or a newline, which the manifest (a line per file)
+# cannot hold: refused, the name shown escaped rather than a wrong path.
+for c in tab newline; do
+	case $c in
+	tab) ch=$'\t' hex=09 ;;
+	newline) ch=$'\n' hex=0a ;;
+	esac
+	bad=$work/a/src/include/linux/odd${ch}name.h
+	shown="include/linux/odd\\x${hex}name.h: a control character"
+	echo '#define ODD 1' > "$bad"
+	gen "$work/a" archive kernel/out.tar.xz kernel/kheaders_module.lds '' 2> "$work/err"
+	rc=$?
+	check "a $c in a file name fails the generation, naming the file" \
+		sh -c "test $rc != 0 && grep -qF '$shown' '$work/err'"
+	check "and no archive is written ($c)" test ! -e "$work/a/obj/kernel/out.tar.xz"
+	gen "$work/a" inputs kernel/kheaders_module.lds kernel/.hashes > /dev/null 2> "$work/err"
+	check "the inputs listing fails the same way ($c)" grep -qF "$shown" "$work/err"
+	rm "$bad"
+done
 
 # finish: one xz stream, the archive's blocks and one with Module.symvers.
 printf '0x12345678\tprintk\tvmlinux\tEXPORT_SYMBOL\t\n0x00000001\tcrc32_le\tlib/crc32\tEXPORT_SYMBOL\t\n' \
