@@ -12,7 +12,10 @@
 variant=${1:?usage: kernel.sh VARIANT}
 obj=$(objtree "$variant")
 mods=$(modroot "$variant")
-case " $variants " in *" $variant "*) ;; *) die "no variant '$variant' (variants: $variants)" ;; esac
+case " $variants $test_kernels " in
+*" $variant "*) ;;
+*) die "no variant '$variant' (variants: $variants $test_kernels)" ;;
+esac
 mapfile -t frags < <(fragments "$variant")
 log=$build/build-$variant.log
 
@@ -20,7 +23,7 @@ log=$build/build-$variant.log
 # a copy of another's objtree, and Kbuild rebuilds only what those options
 # touch.
 seed=$(objtree "$(seed_variant "$variant")")
-if [ ! -f "$obj/.config" ] && [ -f "$seed/vmlinux" ]; then
+if [ ! -f "$obj/.config" ] && [ -n "$(seed_variant "$variant")" ] && [ -f "$seed/vmlinux" ]; then
 	say "obj-$variant: starting from a copy of ${seed#"$build"/}"
 	rm -rf "$obj.tmp"
 	cp -a "$seed" "$obj.tmp"
