@@ -3,8 +3,8 @@
 #
 # kbuild.sh: the kheaders Kbuild rules on the real tree, on the host, after
 # workbench/kernel.sh m: no needless regeneration, regeneration on a real
-# change, nothing relinked by a second make, the same archive from a fresh
-# O= build and an in-tree build, and no randstruct seed in the archive of a
+# change, nothing relinked by a second make, the same archive from a clean
+# in-tree build elsewhere, and no randstruct seed in the archive of a
 # randstruct kernel.  TAP on stdout.
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -106,28 +106,23 @@ check "make M= clean" sh -c \
 cat "$mod.log" >> "$log"
 rm -rf "$x" "$x".* "$mod" "$mod.log"
 
-# Clean builds elsewhere: a fresh O= tree and an in-tree build.
-fresh=$build/repro-obj
+# A clean build elsewhere, in-tree: its srctree, objtree and paths all
+# differ from obj-m's, and nothing is cached.
 intree=$build/repro-intree
-rm -rf "$fresh" "$intree"
-mkdir -p "$fresh"
-cp "$obj/.config" "$fresh/.config"
-kbuild "$fresh" olddefconfig && kbuild "$fresh" kernel/
-check "a clean O= build elsewhere gives identical bytes" \
-	cmp "$archive" "$fresh/kernel/kheaders_part.tar.xz"
-# What a generator killed by SIGKILL leaves behind, make clean removes.
-leftovers="kheaders_part.tar.xz.tmp.a1 kheaders.tar.xz.tmp.b2 .kheaders.hashes.tmp.c3 .kheaders.hashes.tmp4"
-for f in $leftovers; do mkdir -p "$fresh/kernel/$f"; done
-kbuild "$fresh" clean
-check "make clean removes a killed generator's temporary files" \
-	sh -c "cd '$fresh/kernel' && ! ls -d $leftovers 2>/dev/null | grep -q ."
+rm -rf "$intree"
 cp -al "$tree" "$intree"
 cp "$obj/.config" "$intree/.config"
 tree=$intree kmake olddefconfig >> "$log" 2>&1 &&
 	tree=$intree kmake kernel/ >> "$log" 2>&1
-check "an in-tree build gives identical bytes" \
+check "a clean in-tree build elsewhere gives identical bytes" \
 	cmp "$archive" "$intree/kernel/kheaders_part.tar.xz"
-rm -rf "$fresh" "$intree"
+# What a generator killed by SIGKILL leaves behind, make clean removes.
+leftovers="kheaders_part.tar.xz.tmp.a1 kheaders.tar.xz.tmp.b2 .kheaders.hashes.tmp.c3 .kheaders.hashes.tmp4"
+for f in $leftovers; do mkdir -p "$intree/kernel/$f"; done
+tree=$intree kmake clean >> "$log" 2>&1
+check "make clean removes a killed generator's temporary files" \
+	sh -c "cd '$intree/kernel' && ! ls -d $leftovers 2>/dev/null | grep -q ."
+rm -rf "$intree"
 
 # A randstruct kernel (the GCC plugin, built for real): the archive holds
 # neither the seed nor the plugin that has it built in, and a module build

@@ -2,9 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # kheaders.sh VARIANT: the end-to-end tests, run as root in the guest on the
-# kernel of a workbench variant (m, y, mv, yv: CONFIG_IKHEADERS=m or y, with
-# CONFIG_MODVERSIONS=y for the last two; mv is distribution-like).  TAP on
-# stdout.
+# kernel of a workbench variant (m, y, mv: CONFIG_IKHEADERS=m or y; mv is
+# distribution-like, with CONFIG_MODVERSIONS=y).  TAP on stdout.
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
