@@ -137,7 +137,7 @@ if kbuild "$rs" olddefconfig && grep -qx CONFIG_GCC_PLUGIN_RANDSTRUCT=y "$rs/.co
 	kbuild "$rs" modules_prepare kernel/
 	seed=$(cat "$rs/scripts/basic/randstruct.seed" 2>/dev/null)
 	check "randstruct: the plugin was built with the seed" \
-		grep -qF "$seed" "$rs/scripts/gcc-plugins/randomize_layout_plugin.so"
+		sh -c "test -n '$seed' && grep -qF '$seed' '$rs/scripts/gcc-plugins/randomize_layout_plugin.so'"
 	check "randstruct: the archive holds no copy of the seed" \
 		sh -c "xz -dc '$rs/kernel/kheaders_part.tar.xz' > '$rs/part.tar' &&
 		       ! grep -qF '$seed' '$rs/part.tar'"
@@ -149,7 +149,8 @@ if kbuild "$rs" olddefconfig && grep -qx CONFIG_GCC_PLUGIN_RANDSTRUCT=y "$rs/.co
 	check "randstruct: a module build from the archive stops and says why" \
 		sh -c "! test -e '$mod/hello.ko' &&
 		       grep -q 'randomized with a private seed' '$mod.log'"
-	kbuild "$rs" M="$mod" modules
+	# This objtree has no vmlinux, hence no Module.symvers to check against.
+	kbuild "$rs" M="$mod" KBUILD_MODPOST_WARN=1 modules
 	check "randstruct: a module build in the build tree still works" \
 		test -f "$mod/hello.ko"
 	cat "$mod.log" >> "$log"
