@@ -38,11 +38,8 @@ build_readers() {
 	printf '%s\n' '[source.crates-io]' 'replace-with = "debian"' \
 		'[source.debian]' 'directory = "/usr/share/cargo/registry"' \
 		'[net]' 'offline = true' > "$bin/cargo-home/config.toml"
-	local lib
-	for lib in ulikunitz xi2; do
-		GO111MODULE=off GOPATH=/usr/share/gocode GOCACHE=$bin/go-cache \
-			/usr/bin/go build -o "$bin/$lib" "$src/$lib/main.go" || return 1
-	done
+	GO111MODULE=off GOPATH=/usr/share/gocode GOCACHE=$bin/go-cache \
+		/usr/bin/go build -o "$bin/xz-go" "$src/go/main.go" || return 1
 	CARGO_HOME=$bin/cargo-home CARGO_TARGET_DIR=$bin/cargo-target \
 		/usr/bin/cargo build -q --release --manifest-path "$bin/xz2-src/Cargo.toml" &&
 		cp "$bin/cargo-target/release/xz2-reader" "$bin/xz2" &&
@@ -124,8 +121,8 @@ python_lzma() {
 shutil.copyfileobj(lzma.open(sys.stdin.buffer), sys.stdout.buffer)'
 }
 bytes "Python lzma" python_lzma
-bytes "Go github.com/ulikunitz/xz" "$bin/ulikunitz"
-bytes "Go github.com/xi2/xz" "$bin/xi2"
+bytes "Go github.com/ulikunitz/xz" "$bin/xz-go" ulikunitz
+bytes "Go github.com/xi2/xz" "$bin/xz-go" xi2
 bytes "Rust xz2 XzDecoder::new" "$bin/xz2"
 bytes "busybox unxz" busybox unxz -c
 bytes "pixz -d" pixz -d
