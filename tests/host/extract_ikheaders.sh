@@ -21,6 +21,9 @@ bzimage=$obj/arch/x86/boot/bzImage
 ko=$obj/kernel/kheaders.ko
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# A user's locale: binary matches are no characters in it, and the tool
+# must not care.
+export LC_ALL=C.UTF-8
 # Every run gets its own TMPDIR, checked empty at the end.
 export TMPDIR=$work/tmp
 mkdir "$TMPDIR"
