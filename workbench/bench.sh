@@ -226,7 +226,7 @@ machine="$(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 
 	echo "| extract (tar -xf), s | $(guest extract_s) |"
 	echo "| kheaders.ko, bytes | $(guest ko_bytes) |"
 	echo "| MemAvailable drop after modprobe, KiB | $(guest memavail_drop_kib) |"
-	echo "| kheaders_init (initcall_debug), microseconds | $(guest init_usecs) |"
+	echo "| kheaders_init at load, as initcall_debug times it (whole microseconds) | $(guest init_usecs) |"
 	echo
 	echo "Module.symvers at rest, per variant (mv is distribution-like: many"
 	echo "subsystems as modules). Its block is all it adds to the served file,"
