@@ -22,8 +22,9 @@ log=$build/build-$variant.log
 # The variants differ in a few options: the first build of one starts from
 # a copy of another's objtree, and Kbuild rebuilds only what those options
 # touch.
-seed=$(objtree "$(seed_variant "$variant")")
-if [ ! -f "$obj/.config" ] && [ -n "$(seed_variant "$variant")" ] && [ -f "$seed/vmlinux" ]; then
+seed=$(seed_variant "$variant")
+if [ ! -f "$obj/.config" ] && [ -n "$seed" ] && [ -f "$(objtree "$seed")/vmlinux" ]; then
+	seed=$(objtree "$seed")
 	say "obj-$variant: starting from a copy of ${seed#"$build"/}"
 	rm -rf "$obj.tmp"
 	cp -a "$seed" "$obj.tmp"

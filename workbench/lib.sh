@@ -48,7 +48,8 @@ fragments() {
 	fi
 }
 # The variant whose objtree the first build of a variant starts from: the
-# one that differs from it in the fewest options.
+# one that differs from it in the fewest options; none for noproc, which
+# shares almost none.
 seed_variant() {
 	case $1 in
 	m) echo y ;;
