@@ -27,9 +27,10 @@
 # srctree and SRCARCH set.  XZ and PERL may name other programs (XZ with
 # options, as elsewhere in Kbuild); XZ_DEFAULTS and XZ_OPT are ignored, so
 # that the bytes depend on the inputs alone.  The ELF files archived are
-# host programs: the host's strip strips them, never $(STRIP), which is the
-# target's.  Needs GNU find (-printf), and Perl with Digest::MD5 and
-# Time::HiRes (Debian: perl, not perl-base alone).
+# host programs, which the host's strip strips; in a cross build, they are
+# built again for the target (see cross_build), and $(STRIP) strips them.
+# Needs GNU find (-printf), and Perl with Digest::MD5 and Time::HiRes
+# (Debian: perl, not perl-base alone).
 
 set -eu
 
@@ -93,39 +94,110 @@ source_members() {
 }
 
 # From the object tree: generated headers, the configuration, and the host
-# programs that the build runs, by configuration: a program left over from
-# an earlier configuration is not archived.
+# programs that the build runs (see programs).
 object_members() {
 	# utsversion.h changes with every link of vmlinux.
 	find -L include/generated "arch/$SRCARCH/include/generated" \
 		-path include/generated/utsversion.h -prune -o -name '.*' -prune -o \
 		-type f ! -name '*.cmd' ! -name '*.tmp' -printf 'o\t%p\0' || return
 	# .config: read by DKMS configurations, as in any headers package.
-	set -- .config include/config/auto.conf include/config/kernel.release \
-		scripts/basic/fixdep
-	if enabled CONFIG_MODULES; then set -- "$@" scripts/mod/modpost; fi
-	if enabled CONFIG_MODVERSIONS; then set -- "$@" scripts/genksyms/genksyms; fi
-	if enabled CONFIG_FTRACE_MCOUNT_USE_RECORDMCOUNT &&
-	   enabled CONFIG_HAVE_C_RECORDMCOUNT; then
-		set -- "$@" scripts/recordmcount
-	fi
-	if enabled CONFIG_MODULE_SIG_FORMAT; then set -- "$@" scripts/sign-file; fi
-	if enabled CONFIG_ASN1; then set -- "$@" scripts/asn1_compiler; fi
-	if enabled CONFIG_OBJTOOL; then set -- "$@" tools/objtool/objtool; fi
-	if enabled CONFIG_DEBUG_INFO_BTF_MODULES; then
-		set -- "$@" tools/bpf/resolve_btfids/resolve_btfids
-	fi
-	printf 'o\t%s\0' "$@"
+	printf 'o\t%s\0' .config include/config/auto.conf include/config/kernel.release
+	for prog in $(programs); do
+		if [ -z "$cross" ]; then
+			printf 'o\t%s\0' "$prog"
+		elif ! cross_sources "$prog" > /dev/null; then
+			continue
+		elif [ -n "$cross_dir" ]; then
+			printf 'p\t%s\t%s\0' "$prog" "$cross_dir/$prog"
+		else
+			# In the manifest, the host build stands for the
+			# program: it changes when the sources do.
+			printf 'o\t%s\0' "$prog"
+		fi
+	done
 	# The randstruct plugin has the seed built in.  The seed is private
 	# (scripts/gcc-plugins/Makefile), and the archive is readable by all,
 	# in the served file and in the image or kheaders.ko it comes from:
 	# it is left out, as is scripts/basic/randstruct.seed, the seed of a
 	# Clang build.  scripts/Makefile.randstruct then stops a module build
 	# from the archive, which could not match the structure layouts.
-	if enabled CONFIG_GCC_PLUGINS; then
+	if enabled CONFIG_GCC_PLUGINS && [ -z "$cross" ]; then
 		find -L scripts/gcc-plugins -maxdepth 1 -type f -name '*.so' \
 			! -name randomize_layout_plugin.so -printf 'o\t%p\0' || return
 	fi
+}
+
+# The host programs that the build runs, by configuration: a program left
+# over from an earlier configuration is not archived.
+programs() {
+	echo scripts/basic/fixdep
+	if enabled CONFIG_MODULES; then echo scripts/mod/modpost; fi
+	if enabled CONFIG_MODVERSIONS; then echo scripts/genksyms/genksyms; fi
+	if enabled CONFIG_FTRACE_MCOUNT_USE_RECORDMCOUNT &&
+	   enabled CONFIG_HAVE_C_RECORDMCOUNT; then
+		echo scripts/recordmcount
+	fi
+	if enabled CONFIG_MODULE_SIG_FORMAT; then echo scripts/sign-file; fi
+	if enabled CONFIG_ASN1; then echo scripts/asn1_compiler; fi
+	if enabled CONFIG_OBJTOOL; then echo tools/objtool/objtool; fi
+	if enabled CONFIG_DEBUG_INFO_BTF_MODULES; then
+		echo tools/bpf/resolve_btfids/resolve_btfids
+	fi
+}
+
+# A cross-built kernel runs where the build host's programs do not: the
+# archive then has the programs built again for the kernel's machine, with
+# $(CC), as the kernel's own headers package does (see
+# scripts/package/install-extmod-build).  Cross means that scripts/mod/empty.o,
+# which $(CC) built for the kernel (and never as LTO bitcode: modpost's
+# elfconfig.h is read off it), is not for the machine of scripts/basic/fixdep.
+# Without modules no program of the archive runs.
+
+# elf_machine FILE: the ELF class, byte order and machine of FILE, in hex.
+elf_machine() {
+	od -An -tx1 -N20 "$1" | tr -d ' \n' | cut -c9-12,37-40
+}
+
+# cross_sources PROGRAM: the compiler arguments that build PROGRAM, as its
+# Makefile under scripts/ does; fails for a program that is not rebuilt:
+# sign-file (which needs the target's libcrypto), objtool, resolve_btfids.
+cross_sources() {
+	case $1 in
+	scripts/basic/fixdep)
+		echo "$srctree/scripts/basic/fixdep.c" ;;
+	scripts/mod/modpost)
+		echo "-I scripts/mod $srctree/scripts/mod/modpost.c" \
+			"$srctree/scripts/mod/file2alias.c" \
+			"$srctree/scripts/mod/sumversion.c" \
+			"$srctree/scripts/mod/symsearch.c" ;;
+	scripts/genksyms/genksyms)
+		echo "-I scripts/genksyms -I $srctree/scripts/genksyms" \
+			"$srctree/scripts/genksyms/genksyms.c" \
+			scripts/genksyms/parse.tab.c scripts/genksyms/lex.lex.c ;;
+	scripts/recordmcount)
+		echo "$srctree/scripts/recordmcount.c" ;;
+	scripts/asn1_compiler)
+		echo "-I $srctree/include $srctree/scripts/asn1_compiler.c" ;;
+	*)
+		return 1 ;;
+	esac
+}
+
+# cross_build DIR: build the programs that cross_sources names in DIR, with
+# the flags of the kernel's user programs (KBUILD_USERCFLAGS), stripped of
+# the build's paths by the archive step.
+cross_build() {
+	cc=${CC:-cc}
+	enabled CONFIG_CC_CAN_LINK ||
+		die "$cc cannot link programs for $SRCARCH (CONFIG_CC_CAN_LINK is not set), and the archive's host programs must run there: install its C library (Debian: libc6-dev-<arch>-cross)"
+	for prog in $(programs); do
+		args=$(cross_sources "$prog") || continue
+		mkdir -p "$1/${prog%/*}"
+		# shellcheck disable=SC2086 # lists of words
+		$cc ${KBUILD_USERCFLAGS:-} -I "$srctree/scripts/include" $args \
+			-o "$1/$prog" ${KBUILD_USERLDFLAGS:-} ||
+			die "building $prog for $SRCARCH with $cc failed"
+	done
 }
 
 # Print every member as "s<TAB>member" (from the source tree), "o<TAB>member"
@@ -142,7 +214,7 @@ list_members() {
 # The Perl part: one process for all files.
 #   manifest LIST CACHE		print "md5 mode member" for every member
 #				in LIST
-#   archive LIST MTIME SRCARCH TMP XZ...
+#   archive LIST MTIME SRCARCH TMP STRIP XZ...
 #				write the tar data through XZ to stdout
 #   finish PART MTIME TMP SYMVERS XZ...
 #				write the finished xz stream to stdout
@@ -343,8 +415,8 @@ if ($mode eq "finish") {
 	exit(0);
 }
 
-my ($list, $srcarch, $tmp, @xz);
-($list, $mtime, $srcarch, $tmp, @xz) = @ARGV;
+my ($list, $srcarch, $tmp, $strip, @xz);
+($list, $mtime, $srcarch, $tmp, $strip, @xz) = @ARGV;
 
 # Headers are made compact, their tokens unchanged: comments go (SPDX ones
 # stay), and so do blank lines, trailing whitespace and runs of whitespace
@@ -444,7 +516,7 @@ for my $m (members($list)) {
 		# No symbols, and no build ID, which varies with the build
 		# directory when host programs are built with -g.
 		my $copy = "$tmp/elf" . $n++;
-		system("strip", "--remove-section=.note.gnu.build-id",
+		system($strip, "--remove-section=.note.gnu.build-id",
 		       "-o", $copy, $path) == 0 or die "$path: strip failed\n";
 		$data = slurp($copy);
 	} elsif ($member =~ m{^(?:include|arch/\Q$srcarch\E/include)/.*\.h$} &&
@@ -503,13 +575,23 @@ cmd_archive() {
 	mtime=$(epoch "$3")
 	need "$perl" perl
 	need "${xz%% *}" xz-utils
-	need strip binutils
+	if [ -n "$cross" ]; then
+		strip=${STRIP:-strip}
+		need "$strip" "binutils for $SRCARCH, e.g. binutils-aarch64-linux-gnu"
+	else
+		strip="strip"
+		need strip binutils
+	fi
 
 	start "$out"
+	if [ -n "$cross" ]; then
+		cross_dir=$tmp/cross
+		cross_build "$cross_dir"
+	fi
 	list_members "$lds" > "$tmp/list" || die "listing the inputs failed"
 	# shellcheck disable=SC2086 # XZ and the options are words
 	"$perl" -e "$perl_code" archive "$tmp/list" "$mtime" "$SRCARCH" "$tmp" \
-		$xz $xz_options --threads=2 --block-size=16MiB > "$tmp/tar.xz"
+		"$strip" $xz $xz_options --threads=2 --block-size=16MiB > "$tmp/tar.xz"
 	mv -f "$tmp/tar.xz" "$out"
 }
 
@@ -544,6 +626,12 @@ fi
 # Options set to y or m: either builds what the archive looks for.
 config=$(sed -n 's/=[ym]$/=y/p' include/config/auto.conf)
 unset XZ_DEFAULTS XZ_OPT
+cross=
+cross_dir=
+if enabled CONFIG_MODULES && [ -f scripts/mod/empty.o ] &&
+   [ "$(elf_machine scripts/mod/empty.o)" != "$(elf_machine scripts/basic/fixdep)" ]; then
+	cross=1
+fi
 
 mode=$1
 shift

@@ -313,6 +313,42 @@ for c in tab newline; do
 	rm "$bad"
 done
 
+# A cross build: scripts/mod/empty.o, which $(CC) builds for the kernel, is
+# for arm64.  The programs are built again for arm64 with $(CC), from their
+# sources, and $(STRIP) strips them; the members are the same.
+cp -a "$work/a" "$work/x"
+x=$work/x
+mkdir "$x/src/scripts/mod"
+for f in modpost file2alias sumversion symsearch; do
+	echo "int kh_$f;" > "$x/src/scripts/mod/$f.c"
+done
+echo 'int main(void) { return 0; }' >> "$x/src/scripts/mod/modpost.c"
+echo 'int main(void) { return 0; }' > "$x/src/scripts/asn1_compiler.c"
+echo 'int empty;' | aarch64-linux-gnu-gcc -c -x c -o "$x/obj/scripts/mod/empty.o" -
+rm -f "$x/obj/kernel/out.tar.xz"
+cross_gen() {
+	(cd "$x/obj" && srctree=$x/src SRCARCH=x86 CC=aarch64-linux-gnu-gcc \
+		STRIP=aarch64-linux-gnu-strip KBUILD_USERCFLAGS=-O2 sh "$gen" "$@")
+}
+cross_gen archive kernel/out.tar.xz kernel/kheaders_module.lds '' 2> "$work/err"
+rc=$?
+check "cross: without CONFIG_CC_CAN_LINK, a clear error" sh -c \
+	"test $rc != 0 && grep -q 'cannot link programs for x86 (CONFIG_CC_CAN_LINK is not set)' '$work/err'"
+check "and no archive is written" test ! -e "$x/obj/kernel/out.tar.xz"
+echo CONFIG_CC_CAN_LINK=y >> "$x/obj/include/config/auto.conf"
+check "cross: archive mode builds the programs for the target" \
+	cross_gen archive kernel/out.tar.xz kernel/kheaders_module.lds ''
+mkdir "$work/xx"
+xz -dc "$x/obj/kernel/out.tar.xz" | tar -x -C "$work/xx" 2> /dev/null
+gen "$work/a" archive kernel/native.tar.xz kernel/kheaders_module.lds ''
+check "cross: the members of a native build" diff -u \
+	<(xz -dc "$work/a/obj/kernel/native.tar.xz" | tar -t 2> /dev/null) \
+	<(xz -dc "$x/obj/kernel/out.tar.xz" | tar -t 2> /dev/null)
+for prog in scripts/basic/fixdep scripts/mod/modpost scripts/asn1_compiler; do
+	check "cross: $prog is an arm64 program, stripped" sh -c \
+		"file '$work/xx/$prog' | grep -q 'ARM aarch64.*, stripped'"
+done
+
 # finish: one xz stream, the archive's blocks and one with Module.symvers.
 printf '0x12345678\tprintk\tvmlinux\tEXPORT_SYMBOL\t\n0x00000001\tcrc32_le\tlib/crc32\tEXPORT_SYMBOL\t\n' \
 	> "$work/a/obj/Module.symvers"
