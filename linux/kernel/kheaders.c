@@ -19,10 +19,15 @@
 #include <linux/sysfs.h>
 
 /*
- * Defined in kheaders_data.S.  Weak, as modpost checks kheaders.o for =m
- * before kheaders_data.o exists; a link without it leaves them NULL.
+ * Defined in kheaders_data.S, which is linked in at the final link, after
+ * modpost has checked kheaders.o (=m).  Until then, weak definitions stand
+ * in for them, both at kheaders_none: an archive of size 0 if it is never
+ * linked in.  Not weak references: arm64, for one, reaches an undefined
+ * weak symbol through a GOT entry, which its module loader refuses.
  */
-extern const char kheaders_archive[] __weak, kheaders_archive_end[] __weak;
+static const char kheaders_none[1] __used;
+extern const char kheaders_archive[1] __weak __alias(kheaders_none);
+extern const char kheaders_archive_end[1] __weak __alias(kheaders_none);
 
 static size_t kheaders_size(void)
 {
@@ -36,9 +41,15 @@ static ssize_t kheaders_proc_read(struct file *file, char __user *buf,
 				       kheaders_size());
 }
 
+/* By the archive's size: the inode's may be 0 (see proc_file_getattr()). */
+static loff_t kheaders_proc_lseek(struct file *file, loff_t offset, int whence)
+{
+	return fixed_size_llseek(file, offset, whence, kheaders_size());
+}
+
 static const struct proc_ops kheaders_proc_ops = {
 	.proc_read	= kheaders_proc_read,
-	.proc_lseek	= default_llseek,
+	.proc_lseek	= kheaders_proc_lseek,
 };
 
 /* Its size and content are set at init. */
@@ -53,7 +64,7 @@ static int __init kheaders_init(void)
 {
 	int ret;
 
-	if (!kheaders_archive || !kheaders_size()) {
+	if (!kheaders_size()) {
 		pr_err("linked without kernel/kheaders_data.o\n");
 		return -ENODATA;
 	}

@@ -89,6 +89,18 @@ check "no complaint about symbol versions" \
 	sh -c "! dmesg | grep -E 'hello: (disagrees|no symbol version)'"
 check "rmmod hello" rmmod hello
 
+# The fs/proc patch of the series: a /proc file looked up before
+# proc_set_size() (kheaders_init()'s window) reports the size set.  One
+# variant is enough: the code is the same in all.
+if [ "$variant" = y ]; then
+	cp -r "$here/procsize" procsize
+	make -C h M="$work/procsize" modules > procsize.log 2>&1
+	check "kh_procsize.ko builds from the archive" test -f procsize/kh_procsize.ko
+	insmod procsize/kh_procsize.ko && rmmod kh_procsize
+	check "a /proc file looked up before proc_set_size() has its size" sh -c \
+		"dmesg | grep 'kh_procsize: ' | tail -n 1 | grep -qx '.*kh_procsize: set 4242, stat reports 4242'"
+fi
+
 if zgrep -qx CONFIG_MODVERSIONS=y /proc/config.gz; then
 	# The CRCs are checked for real: one changed, and the kernel refuses.
 	cp h/Module.symvers symvers.orig
