@@ -48,9 +48,16 @@ suite kbuild "$here/kbuild.sh"
 suite noproc "$here/noproc.sh"
 suite bench-smoke "$top/workbench/bench.sh" --smoke
 for v in $variants; do
-	suite "guest-$v" "$top/workbench/qemu.sh" "$v" "$here/guest/kheaders.sh" "$v"
+	if [ "$(kernel_arch "$v")" = arm64 ]; then
+		suite "guest-$v" "$top/workbench/qemu.sh" "$v" "$here/guest/device.sh" "$v"
+	else
+		suite "guest-$v" "$top/workbench/qemu.sh" "$v" "$here/guest/kheaders.sh" "$v"
+	fi
 	suite "extract-$v" "$here/host/extract_ikheaders.sh" "$v"
-	suite "readers-$v" "$here/host/xz_readers.sh" "$v"
+	# The readers read the same format whatever the architecture.
+	if [ "$(kernel_arch "$v")" = x86 ]; then
+		suite "readers-$v" "$here/host/xz_readers.sh" "$v"
+	fi
 	case " $kselftest_variants " in
 	*" $v "*) suite "kselftest-$v" "$top/workbench/qemu.sh" "$v" "$here/guest/kselftest.sh" ;;
 	esac

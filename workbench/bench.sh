@@ -171,6 +171,9 @@ extract_rows=$(
 		extract_row "vmlinux of =y" "$(objtree y)/vmlinux"
 		extract_row "bzImage of =y (gzip)" "$(objtree y)/arch/x86/boot/bzImage"
 	fi
+	if [ -f "$(objtree arm64y)/vmlinux" ]; then
+		extract_row "arm64 Image.gz of =y" "$(objtree arm64y)/arch/arm64/boot/Image.gz"
+	fi
 )
 
 # What Module.symvers costs at rest, in each variant built: its block in
@@ -184,6 +187,36 @@ symvers_rows=$(
 		echo "| $v | $(xz -dc "$o/kernel/kheaders.tar.xz" | tar -xO Module.symvers | wc -l) | $s | $(last_block "$o/kernel/kheaders.tar.xz") | $(wc -c < "$o/kernel/kheaders.tar.xz") |"
 	done
 )
+
+# A cross build, obj-arm64: the archive step there, and in it the time of
+# the cross compiler, which builds the host programs again for arm64 (a
+# native build has no such step), timed by a wrapper around it.  Run
+# through Kbuild's run-command, so that the generator gets Kbuild's
+# variables.
+cross_row=
+if [ -f "$(objtree arm64)/vmlinux" ]; then
+	say "cross build: obj-arm64"
+	cat > "$scratch/timed-cc" <<'CC'
+#!/bin/sh
+start=$(date +%s.%N)
+aarch64-linux-gnu-gcc "$@"
+rc=$?
+echo "$(date +%s.%N) - $start" | bc >> "${0%/*}/cc.times"
+exit $rc
+CC
+	chmod +x "$scratch/timed-cc"
+	arm64_gen() {
+		(use_variant arm64 &&
+			kmake -s O="$(objtree arm64)" run-command CC="$scratch/timed-cc" \
+			KBUILD_RUN_COMMAND="cd \$(objtree) && \$(CONFIG_SHELL) \$(srctree)/scripts/gen_kheaders.sh archive $scratch/arm64.tar.xz kernel/kheaders_module.lds ''")
+	}
+	for ((i = 0; i < runs; i++)); do
+		rm -f "$scratch/cc.times"
+		seconds arm64_gen >> "$scratch/arm64.gen"
+		awk '{ s += $1 } END { printf "%.3f\n", s }' "$scratch/cc.times" >> "$scratch/arm64.cc"
+	done
+	cross_row="| $(median < "$scratch/arm64.gen") | $(median < "$scratch/arm64.cc") | $(wc -l < "$scratch/cc.times") |"
+fi
 
 say "guest measurements"
 KH_QEMU_APPEND=initcall_debug "$top/workbench/qemu.sh" m "$top/workbench/bench-guest.sh" > "$scratch/guest" ||
@@ -248,5 +281,16 @@ machine="$(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 
 	echo "| input | s | MiB | read |"
 	echo "|---|---:|---:|---:|"
 	echo "$extract_rows"
+	if [ -n "$cross_row" ]; then
+		echo
+		echo "A cross build (obj-arm64, x86_64 host, aarch64-linux-gnu-gcc): the"
+		echo "archive step, and the part of it that the cross compiler takes to"
+		echo "build the host programs again for arm64 (fixdep, modpost, genksyms),"
+		echo "which a native build does not have. Median of $runs runs:"
+		echo
+		echo "| archive step, s | of which the cross compiler, s | compiler runs |"
+		echo "|---:|---:|---:|"
+		echo "$cross_row"
+	fi
 } > "$results"
 cat "$results"

@@ -15,6 +15,8 @@ packages=(
 	cpio kmod perl tar xz-utils binutils	# kheaders, modules_install
 	ccache					# faster rebuilds
 	qemu-system-x86				# booting the kernel
+	gcc-aarch64-linux-gnu libc6-dev-arm64-cross	# the arm64 variant,
+	qemu-system-arm				# and booting it
 	bpfcc-tools python3-bpfcc bpftrace	# clients tested in the guest
 	dkms
 	shellcheck python3-ply python3-git	# style checks (checkpatch, spdxcheck)

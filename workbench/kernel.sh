@@ -17,6 +17,7 @@ case " $variants $test_kernels " in
 *) die "no variant '$variant' (variants: $variants $test_kernels)" ;;
 esac
 mapfile -t frags < <(fragments "$variant")
+use_variant "$variant"
 log=$build/build-$variant.log
 
 # The variants differ in a few options: the first build of one starts from
@@ -68,7 +69,10 @@ fi
 
 say "obj-$variant: building (log: ${log#"$top"/})"
 start=$SECONDS
-if ! kmake O="$obj" bzImage modules >> "$log" 2>&1; then
+# arm64: Image.gz, and Image with it, for scripts/extract-ikheaders' tests.
+image=bzImage
+[ "$(kernel_arch "$variant")" = arm64 ] && image=Image.gz
+if ! kmake O="$obj" "$image" modules >> "$log" 2>&1; then
 	tail -n 40 "$log"
 	die "obj-$variant: build failed"
 fi

@@ -22,20 +22,32 @@ base_wiring="init/Kconfig kernel/Makefile kernel/.gitignore"
 # subsystems as modules, signed modules, with kmemleak on.  A =y kernel
 # with modversions would add nothing that these three do not test (the
 # final step embeds Module.symvers whatever its columns) for 15 minutes of
-# make check.  Each has the options its kselftest asks for.  The objtree,
-# modules and config fragments of each:
-variants="m y mv"
-# The kselftest runs on one of each kind: y (built in) and mv (a module,
-# its load/unload cycles under kmemleak); on m it would repeat mv's.
-kselftest_variants="y mv"
-# A kernel built for one test, booted without the guest's userland:
-# noproc, kheaders=y without /proc (tests/noproc.sh).
-test_kernels="noproc"
+# make check.  arm64 is a device's kernel, as Android's are made:
+# cross-built on this host, kheaders =m with modversions, booted under
+# qemu-system-aarch64 with an arm64 Debian root (guest-root.sh).  Each has
+# the options its kselftest asks for.  The objtree, modules and config
+# fragments of each:
+variants="m y mv arm64"
+# The kselftest runs on one of each kind: y (built in), mv (a module, its
+# load/unload cycles under kmemleak) and arm64; on m it would repeat mv's.
+kselftest_variants="y mv arm64"
+# Kernels built for one test: noproc, kheaders=y without /proc, booted
+# without the guest's userland (tests/noproc.sh); arm64y, arm64 with
+# kheaders=y, never booted, for scripts/extract-ikheaders on its Image and
+# Image.gz (tests/host/extract_ikheaders.sh).
+test_kernels="noproc arm64y"
 objtree() { echo "$build/obj-$1"; }
 modroot() { echo "$build/modules-$1"; }
 fragments() {
 	if [ "$1" = noproc ]; then
 		echo "$top/workbench/configs/noproc.config"
+		return
+	fi
+	if [ "$(kernel_arch "$1")" = arm64 ]; then
+		echo "$top/workbench/configs/arm64.config"
+		echo "$top/linux/tools/testing/selftests/kheaders/config"
+		echo "$top/workbench/configs/modversions.config"
+		if [ "$1" = arm64y ]; then echo "$top/workbench/configs/ikheaders-y.config"; fi
 		return
 	fi
 	echo "$top/workbench/configs/guest.config"
@@ -49,23 +61,42 @@ fragments() {
 }
 # The variant whose objtree the first build of a variant starts from: the
 # one that differs from it in the fewest options; none for noproc, which
-# shares almost none.
+# shares almost none, and for arm64, which is another architecture.
 seed_variant() {
 	case $1 in
 	m) echo y ;;
 	y | mv) echo m ;;
+	arm64y) echo arm64 ;;
 	esac
 }
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
+# The kernel's architecture and its boot image, by variant.
+kernel_arch() { case $1 in arm64*) echo arm64 ;; *) echo x86 ;; esac; }
+kernel_image() {
+	case $(kernel_arch "$1") in
+	arm64) echo arch/arm64/boot/Image ;;
+	*) echo arch/x86/boot/bzImage ;;
+	esac
+}
+# use_variant VARIANT: set ARCH and CROSS_COMPILE for kmake, which a
+# variant of another architecture than the host's needs.
+use_variant() {
+	unset ARCH CROSS_COMPILE
+	if [ "$(kernel_arch "$1")" = arm64 ]; then
+		export ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
+	fi
+}
+
 # Build with ccache when it is installed; it keeps reruns short, also in
 # another checkout: paths under $top are hashed relative to it.
 kmake() {
-	local cc=gcc
-	command -v ccache >/dev/null && cc="ccache gcc"
-	CCACHE_BASEDIR=$top make -C "$tree" CC="$cc" HOSTCC="$cc" -j"$(nproc)" "$@"
+	local ccache=
+	command -v ccache >/dev/null && ccache="ccache "
+	CCACHE_BASEDIR=$top make -C "$tree" CC="$ccache${CROSS_COMPILE:-}gcc" \
+		HOSTCC="${ccache}gcc" -j"$(nproc)" "$@"
 }
 
 kernel_release() { cat "$(objtree "$1")/include/config/kernel.release"; }

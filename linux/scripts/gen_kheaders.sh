@@ -102,16 +102,12 @@ object_members() {
 		-type f ! -name '*.cmd' ! -name '*.tmp' -printf 'o\t%p\0' || return
 	# .config: read by DKMS configurations, as in any headers package.
 	printf 'o\t%s\0' .config include/config/auto.conf include/config/kernel.release
+	# In a cross build's manifest, the host build stands for a program:
+	# it changes when the sources do.
 	for prog in $(programs); do
-		if [ -z "$cross" ]; then
-			printf 'o\t%s\0' "$prog"
-		elif ! cross_sources "$prog" > /dev/null; then
-			continue
-		elif [ -n "$cross_dir" ]; then
+		if [ -n "$cross_dir" ]; then
 			printf 'p\t%s\t%s\0' "$prog" "$cross_dir/$prog"
 		else
-			# In the manifest, the host build stands for the
-			# program: it changes when the sources do.
 			printf 'o\t%s\0' "$prog"
 		fi
 	done
@@ -148,10 +144,10 @@ programs() {
 # A cross-built kernel runs where the build host's programs do not: the
 # archive then has the programs built again for the kernel's machine, with
 # $(CC), as the kernel's own headers package does (see
-# scripts/package/install-extmod-build).  Cross means that scripts/mod/empty.o,
-# which $(CC) built for the kernel (and never as LTO bitcode: modpost's
-# elfconfig.h is read off it), is not for the machine of scripts/basic/fixdep.
-# Without modules no program of the archive runs.
+# scripts/package/install-extmod-build).  Cross means that
+# scripts/mod/empty.o, which $(CC) built for the kernel (never as LTO
+# bitcode: modpost's elfconfig.h is read off it), is not for the machine of
+# scripts/basic/fixdep.  Without modules no program of the archive runs.
 
 # elf_machine FILE: the ELF class, byte order and machine of FILE, in hex.
 elf_machine() {
@@ -159,8 +155,8 @@ elf_machine() {
 }
 
 # cross_sources PROGRAM: the compiler arguments that build PROGRAM, as its
-# Makefile under scripts/ does; fails for a program that is not rebuilt:
-# sign-file (which needs the target's libcrypto), objtool, resolve_btfids.
+# Makefile under scripts/ does; fails for a program that is not built that
+# way: sign-file (it needs the target's libcrypto), objtool, resolve_btfids.
 cross_sources() {
 	case $1 in
 	scripts/basic/fixdep)
@@ -183,20 +179,40 @@ cross_sources() {
 	esac
 }
 
-# cross_build DIR: build the programs that cross_sources names in DIR, with
-# the flags of the kernel's user programs (KBUILD_USERCFLAGS), stripped of
-# the build's paths by the archive step.
+# stub FILE PROGRAM WHY: in place of a program that could not be built for
+# the kernel's machine, a script that says so, so that a module build
+# stops with the reason rather than at a missing file.
+stub() {
+	cat > "$1" <<EOF
+#!/bin/sh
+echo >&2 "$2 is not in this kernel's headers archive: the kernel was cross-compiled, and $3. Build modules in the kernel's build tree."
+exit 1
+EOF
+	chmod 755 "$1"
+}
+
+# cross_build DIR: build in DIR the programs of the archive for the
+# kernel's machine, with the flags of the kernel's user programs, statically
+# where the compiler can (the device's C library may be another: Android's
+# is Bionic), with large file support as host programs have.  The archive
+# step strips them.
 cross_build() {
 	cc=${CC:-cc}
-	enabled CONFIG_CC_CAN_LINK ||
-		die "$cc cannot link programs for $SRCARCH (CONFIG_CC_CAN_LINK is not set), and the archive's host programs must run there: install its C library (Debian: libc6-dev-<arch>-cross)"
+	static=
+	enabled CONFIG_CC_CAN_LINK_STATIC && static=-static
 	for prog in $(programs); do
-		args=$(cross_sources "$prog") || continue
 		mkdir -p "$1/${prog%/*}"
-		# shellcheck disable=SC2086 # lists of words
-		$cc ${KBUILD_USERCFLAGS:-} -I "$srctree/scripts/include" $args \
-			-o "$1/$prog" ${KBUILD_USERLDFLAGS:-} ||
-			die "building $prog for $SRCARCH with $cc failed"
+		if ! enabled CONFIG_CC_CAN_LINK; then
+			stub "$1/$prog" "$prog" "$cc could not link programs for $SRCARCH (CONFIG_CC_CAN_LINK is not set)"
+		elif ! args=$(cross_sources "$prog"); then
+			stub "$1/$prog" "$prog" "it is not built again for $SRCARCH"
+		else
+			# shellcheck disable=SC2086 # lists of words
+			$cc ${KBUILD_USERCFLAGS:-} -D_FILE_OFFSET_BITS=64 \
+				-I "$srctree/scripts/include" $args $static \
+				-o "$1/$prog" ${KBUILD_USERLDFLAGS:-} ||
+				die "building $prog for $SRCARCH with $cc failed"
+		fi
 	done
 }
 
@@ -628,9 +644,13 @@ config=$(sed -n 's/=[ym]$/=y/p' include/config/auto.conf)
 unset XZ_DEFAULTS XZ_OPT
 cross=
 cross_dir=
-if enabled CONFIG_MODULES && [ -f scripts/mod/empty.o ] &&
-   [ "$(elf_machine scripts/mod/empty.o)" != "$(elf_machine scripts/basic/fixdep)" ]; then
-	cross=1
+if enabled CONFIG_MODULES && [ -f scripts/mod/empty.o ]; then
+	target=$(elf_machine scripts/mod/empty.o)
+	host=$(elf_machine scripts/basic/fixdep)
+	if [ -z "$target" ] || [ -z "$host" ]; then
+		die "scripts/mod/empty.o or scripts/basic/fixdep: not an ELF file"
+	fi
+	[ "$target" = "$host" ] || cross=1
 fi
 
 mode=$1

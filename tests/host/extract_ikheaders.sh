@@ -81,6 +81,24 @@ fi
 check "the build's kernel/kheaders.tar.xz is the served file" \
 	cmp "$obj/kernel/kheaders.tar.xz" "$served"
 
+# arm64 images: of arm64y, the same kernel with kheaders built in, never
+# booted; what it would serve is its build's kernel/kheaders.tar.xz.
+if [ "$variant" = arm64 ]; then
+	if "$top/workbench/kernel.sh" arm64y > "$work/arm64y.log" 2>&1; then
+		arm64y=$top/build/obj-arm64y
+		served_m=$served
+		served=$arm64y/kernel/kheaders.tar.xz
+		same "arm64 Image (kheaders=y) gives its archive" "$arm64y/arch/arm64/boot/Image"
+		same "arm64 Image.gz gives its archive" "$arm64y/arch/arm64/boot/Image.gz"
+		same "arm64 vmlinux gives its archive" "$arm64y/vmlinux"
+		served=$served_m
+	else
+		fail "obj-arm64y builds" "$(tail -n 20 "$work/arm64y.log")"
+	fi
+	refused "arm64 Image of a =m kernel: no archive, says to give kheaders.ko" \
+		"no archive.*CONFIG_IKHEADERS=m.*kheaders.ko" "$obj/arch/arm64/boot/Image"
+fi
+
 # The outputs other than standard output.
 input=$vmlinux
 [ "$mode" = y ] || input=$ko
