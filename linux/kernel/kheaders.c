@@ -41,10 +41,14 @@ static ssize_t kheaders_proc_read(struct file *file, char __user *buf,
 				       kheaders_size());
 }
 
-/* By the archive's size: the inode's may be 0 (see proc_file_getattr()). */
+/*
+ * SEEK_END by the archive's size, not the inode's, which may be 0 (see
+ * proc_file_getattr()); past the end is allowed, as in the sysfs file.
+ */
 static loff_t kheaders_proc_lseek(struct file *file, loff_t offset, int whence)
 {
-	return fixed_size_llseek(file, offset, whence, kheaders_size());
+	return generic_file_llseek_size(file, offset, whence, MAX_LFS_FILESIZE,
+					kheaders_size());
 }
 
 static const struct proc_ops kheaders_proc_ops = {
