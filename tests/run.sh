@@ -59,7 +59,7 @@ for v in $variants; do
 		suite "readers-$v" "$here/host/xz_readers.sh" "$v"
 	fi
 	case " $kselftest_variants " in
-	*" $v "*) suite "kselftest-$v" "$top/workbench/qemu.sh" "$v" "$here/guest/kselftest.sh" ;;
+	*" $v "*) suite "kselftest-$v" "$top/workbench/qemu.sh" "$v" "$here/guest/kselftest.sh" "$v" ;;
 	esac
 done
 

@@ -19,25 +19,29 @@
 #include <linux/sysfs.h>
 
 /*
- * Defined in kheaders_data.S, which is linked in at the final link, after
- * modpost has checked kheaders.o (=m).  Until then, weak definitions stand
- * in for them, both at kheaders_none: an archive of size 0 if it is never
- * linked in.  Not weak references: arm64, for one, reaches an undefined
- * weak symbol through a GOT entry, which its module loader refuses.
+ * Where the archive is.  kheaders_data.S, linked in at the final link of
+ * vmlinux or kheaders.ko (for =m, after modpost has checked kheaders.o),
+ * has the real one; this weak, empty one stands in until then.  A weak
+ * definition, not weak references to the archive's symbols: arm64, for
+ * one, reaches an undefined weak symbol through a GOT entry, which its
+ * module loader refuses.
  */
-static const char kheaders_none[1] __used;
-extern const char kheaders_archive[1] __weak __alias(kheaders_none);
-extern const char kheaders_archive_end[1] __weak __alias(kheaders_none);
+struct kheaders_bounds {
+	const char *start;
+	const char *end;
+};
+
+const struct kheaders_bounds kheaders_bounds __weak;
 
 static size_t kheaders_size(void)
 {
-	return kheaders_archive_end - kheaders_archive;
+	return kheaders_bounds.end - kheaders_bounds.start;
 }
 
 static ssize_t kheaders_proc_read(struct file *file, char __user *buf,
 				  size_t count, loff_t *ppos)
 {
-	return simple_read_from_buffer(buf, count, ppos, kheaders_archive,
+	return simple_read_from_buffer(buf, count, ppos, kheaders_bounds.start,
 				       kheaders_size());
 }
 
@@ -72,7 +76,7 @@ static int __init kheaders_init(void)
 		pr_err("linked without kernel/kheaders_data.o\n");
 		return -ENODATA;
 	}
-	kheaders_attr.private = (void *)kheaders_archive;
+	kheaders_attr.private = (void *)kheaders_bounds.start;
 	kheaders_attr.size = kheaders_size();
 	ret = sysfs_create_bin_file(kernel_kobj, &kheaders_attr);
 	if (ret)

@@ -7,9 +7,13 @@
  */
 	.section .rodata, "a"
 	.ascii "IKHD_ST"
-	.global kheaders_archive
 kheaders_archive:
 	.incbin "kernel/kheaders.tar.xz"
-	.global kheaders_archive_end
 kheaders_archive_end:
 	.ascii "IKHD_ED"
+
+	/* struct kheaders_bounds, which kernel/kheaders.c reads. */
+	.balign 8
+	.global kheaders_bounds
+kheaders_bounds:
+	.dc.a kheaders_archive, kheaders_archive_end

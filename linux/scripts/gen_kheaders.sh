@@ -179,16 +179,21 @@ cross_sources() {
 	esac
 }
 
-# stub FILE PROGRAM WHY: in place of a program that could not be built for
+# stub FILE PROGRAM WHY...: in place of a program that could not be built for
 # the kernel's machine, a script that says so, so that a module build
 # stops with the reason rather than at a missing file.
 stub() {
-	cat > "$1" <<EOF
+	stub_file=$1
+	stub_prog=$2
+	shift 2
+	cat > "$stub_file" <<EOF
 #!/bin/sh
-echo >&2 "$2 is not in this kernel's headers archive: the kernel was cross-compiled, and $3. Build modules in the kernel's build tree."
+echo >&2 "$stub_prog is not in this kernel's headers archive:" \\
+	"the kernel was cross-compiled, and $*." \\
+	"Build modules in the kernel's build tree."
 exit 1
 EOF
-	chmod 755 "$1"
+	chmod 755 "$stub_file"
 }
 
 # cross_build DIR: build in DIR the programs of the archive for the
@@ -203,7 +208,8 @@ cross_build() {
 	for prog in $(programs); do
 		mkdir -p "$1/${prog%/*}"
 		if ! enabled CONFIG_CC_CAN_LINK; then
-			stub "$1/$prog" "$prog" "$cc could not link programs for $SRCARCH (CONFIG_CC_CAN_LINK is not set)"
+			stub "$1/$prog" "$prog" "$cc could not link programs" \
+				"for $SRCARCH (CONFIG_CC_CAN_LINK is not set)"
 		elif ! args=$(cross_sources "$prog"); then
 			stub "$1/$prog" "$prog" "it is not built again for $SRCARCH"
 		else
