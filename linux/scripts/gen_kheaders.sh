@@ -7,12 +7,15 @@
 #   gen_kheaders.sh inputs LDS CACHE
 #	Print the manifest of the inputs: every archive member with a hash of
 #	its content.  kernel/Makefile rebuilds the archive only when it changes.
-#	CACHE keeps the hashes of files whose status has not changed since.
-#   gen_kheaders.sh archive OUTPUT LDS TIMESTAMP
+#	The directory CACHE keeps the hashes of files whose status has not
+#	changed since.
+#   gen_kheaders.sh archive OUTPUT LDS TIMESTAMP [CACHE]
 #	Write OUTPUT: the members as an xz stream of tar data without the
 #	end-of-archive blocks.  Members are sorted, owned by root, mode 0644
 #	or 0755, and dated TIMESTAMP (KBUILD_BUILD_TIMESTAMP, any date that
-#	GNU date reads), or the epoch when it is empty.
+#	GNU date reads), or the epoch when it is empty.  CACHE also keeps the
+#	xz blocks, one per group of members: the next run compresses again
+#	only the groups that changed.
 #   gen_kheaders.sh finish OUTPUT PART TIMESTAMP [SYMVERS]
 #	Write OUTPUT, the file that kernel/kheaders.c serves: the blocks of
 #	PART, then one block with SYMVERS as the member Module.symvers and
@@ -224,20 +227,21 @@ cross_build() {
 
 # Print every member as "s<TAB>member" (from the source tree), "o<TAB>member"
 # (from the object tree) or "p<TAB>member<TAB>path", each ended by a NUL so
-# that any file name comes through whole, unsorted.  Fails when
-# a find does (a symlink loop, an unreadable directory, a find without
-# -printf): a short list would make a short archive.
+# that any file name comes through whole, unsorted, then "end".  Fails
+# when a find does (a symlink loop, an unreadable directory, a find without
+# -printf), without the end: a short list would make a short archive.
 list_members() {
 	(cd "$srctree" && source_members) || return
 	object_members || return
-	printf 'p\tscripts/module.lds\t%s\0' "$1"
+	printf 'p\tscripts/module.lds\t%s\0end\0' "$1"
 }
 
 # The Perl part: one process for all files.
 #   manifest LIST CACHE		print "md5 mode member" for every member
 #				in LIST
-#   archive LIST MTIME SRCARCH TMP STRIP XZ...
-#				write the tar data through XZ to stdout
+#   archive LIST MTIME TMP STRIP CACHE JOBS SCRIPT XZ...
+#				write the tar data, compressed by XZ, to
+#				stdout
 #   finish PART MTIME TMP SYMVERS XZ...
 #				write the finished xz stream to stdout
 # shellcheck disable=SC2016 # Perl code, not shell
@@ -245,7 +249,8 @@ perl_code='
 use strict;
 use warnings;
 
-$SIG{__DIE__} = sub { print STDERR "gen_kheaders.sh: $_[0]"; exit(1); };
+# Not within an eval, which handles its own.
+$SIG{__DIE__} = sub { return if $^S; print STDERR "gen_kheaders.sh: $_[0]"; exit(1); };
 # A compressor that dies makes the next write fail, and say so.
 $SIG{PIPE} = "IGNORE";
 BEGIN {
@@ -268,11 +273,18 @@ sub slurp {
 
 sub members {
 	my ($list) = @_;
-	open(my $fh, "<", $list) or die "$list: $!\n";
+	my $fh;
+	if ($list eq "-") {
+		$fh = \*STDIN;
+	} else {
+		open($fh, "<", $list) or die "$list: $!\n";
+	}
 	local $/ = "\0";
-	my %path;
+	my (%path, $end);
 	while (<$fh>) {
 		chomp;
+		# A list cut short has no end.
+		last if ($end = $_ eq "end");
 		my ($tag, $member, $path) = split(/\t/, $_, $_ =~ /^p/ ? 3 : 2);
 		$path = $tag eq "s" ? "$ENV{srctree}/$member" :
 			$tag eq "o" ? $member : $path;
@@ -284,7 +296,8 @@ sub members {
 		}
 		$path{$member} = $path;
 	}
-	close($fh);
+	close($fh) if $list ne "-";
+	die "listing the inputs failed\n" if !$end;
 	return map { [$_, $path{$_}] } sort(keys(%path));
 }
 
@@ -294,28 +307,50 @@ sub perm {
 	return $st_mode & 0111 ? 0755 : 0644;
 }
 
-if ($mode eq "manifest") {
-	# Hashes are kept under the file status: device, inode, size, and
-	# mtime and ctime to the nanosecond.  An entry is kept only if its
-	# ctime is before the time of the file system, read off the new
-	# cache file: any later change then gets a later ctime, whatever the
-	# granularity of the clock or how far it is from the local one.
-	my ($list, $cache) = @ARGV;
+# A header, which the archive holds stripped.
+sub is_header {
+	return $_[0] =~ m{^(?:include|arch/\Q$ENV{SRCARCH}\E/include)/.*\.h$};
+}
+
+# weight MEMBER DATA: about what the archive holds of a file, in bytes:
+# what stripping leaves of a header, as a cheap regular expression sees it.
+sub weight {
+	my ($member, $data) = @_;
+	return 512 + length($data) if !is_header($member);
+	$data =~ s{/\*.*?\*/}{}gs;
+	return 512 + length($data) - ($data =~ tr/ \t//);
+}
+
+# hashes LIST CACHE: [member, path, mode, md5, weight] of every member in
+# LIST, reading only the files that CACHE (a directory) has no hash of.
+# Hashes are kept under the file status: device, inode, size, and mtime
+# and ctime to the nanosecond.  An entry is kept only if its ctime is
+# before the time of the file system, read off the new cache file: any
+# later change then gets a later ctime, whatever the granularity of the
+# clock or how far it is from the local one.
+sub hashes {
+	my ($list, $dir) = @_;
+	my $cache = "$dir/hashes";
 	my $cached = -e $cache ? slurp($cache) : "";
 	my %old = $cached =~ /^([^\t]*)\t(.*)$/mg;
-	my (@entries, $out);
+	my (@entries, @members);
 	for my $m (members($list)) {
 		my ($member, $path) = @$m;
 		my @st = Time::HiRes::stat($path) or die "$path: $!\n";
 		my $key = sprintf("%d %d %d %.9f %.9f", @st[0, 1, 7, 9, 10]);
 		my $entry = $old{$path} // "";
-		my $md5 = substr($entry, 0, length($key) + 1) eq "$key\t" ?
-			substr($entry, length($key) + 1) :
-			Digest::MD5::md5_hex(slurp($path));
-		push(@entries, [$st[10], "$path\t$key\t$md5\n"]);
-		$out .= sprintf("%s %o %s\n", $md5, perm($st[2]), $member);
+		my $value = substr($entry, 0, length($key) + 1) eq "$key\t" ?
+			substr($entry, length($key) + 1) : "";
+		if ($value eq "") {
+			my $data = slurp($path);
+			$value = Digest::MD5::md5_hex($data) . " " . weight($member, $data);
+		}
+		push(@entries, [$st[10], "$path\t$key\t$value\n"]);
+		push(@members, [$member, $path, perm($st[2]), split(/ /, $value)]);
 	}
-	print $out;
+	if (!-d $dir) {
+		mkdir($dir) or die "$dir: $!\n";
+	}
 	my $tmp = "$cache.tmp$$";
 	open(my $fh, ">", $tmp) or die "$tmp: $!\n";
 	my $now = (Time::HiRes::stat($fh))[10];
@@ -323,11 +358,17 @@ if ($mode eq "manifest") {
 	if ($kept eq $cached) {
 		close($fh);
 		unlink($tmp);
-		exit(0);
+	} else {
+		print $fh $kept;
+		close($fh) or die "$tmp: $!\n";
+		rename($tmp, $cache) or die "$cache: $!\n";
 	}
-	print $fh $kept;
-	close($fh) or die "$tmp: $!\n";
-	rename($tmp, $cache) or die "$cache: $!\n";
+	return @members;
+}
+
+if ($mode eq "manifest") {
+	my ($list, $dir) = @ARGV;
+	print(map { sprintf("%s %o %s\n", $_->[3], $_->[2], $_->[0]) } hashes($list, $dir));
 	exit(0);
 }
 
@@ -357,60 +398,78 @@ sub tar_member {
 	return tar_header($name, $perm, $size) . $data . "\0" x (-$size % 512);
 }
 
+# The .xz format: a 12-byte stream header (magic, flags, CRC32), blocks, an
+# index (a record of unpadded and uncompressed size per block, CRC32) and a
+# 12-byte footer (CRC32, index size, flags).  Blocks stand alone: those of
+# streams with the same flags make one stream under an index that lists
+# them all.
+my @crc_table = map {
+	my $c = $_;
+	$c = $c & 1 ? 0xedb88320 ^ ($c >> 1) : $c >> 1 for 1 .. 8;
+	$c;
+} 0 .. 255;
+
+sub crc32 {
+	my $c = 0xffffffff;
+	$c = $crc_table[($c ^ $_) & 0xff] ^ ($c >> 8) for unpack("C*", $_[0]);
+	return $c ^ 0xffffffff;
+}
+
+sub varint {
+	my ($v) = @_;
+	my $s = "";
+	for (; $v >= 0x80; $v >>= 7) {
+		$s .= chr(($v & 0x7f) | 0x80);
+	}
+	return $s . chr($v);
+}
+
+# split_xz XZ NAME: (stream flags, blocks, [index records]) of the single
+# stream XZ; dies naming NAME if it is not one.
+sub split_xz {
+	my ($xz, $name) = @_;
+	my $len = length($xz);
+	die "$name: not a single xz stream\n"
+		if $len < 32 || substr($xz, 0, 6) ne "\xfd7zXZ\0" ||
+		   substr($xz, -2) ne "YZ" ||
+		   substr($xz, 6, 2) ne substr($xz, -4, 2);
+	my $index_len = (unpack("V", substr($xz, -8, 4)) + 1) * 4;
+	my $index_at = $len - 12 - $index_len;
+	my $index = $index_at >= 12 ? substr($xz, $index_at, $index_len) : "";
+	die "$name: bad xz index\n"
+		if $index_at < 12 || ord($index) != 0 ||
+		   crc32(substr($index, 0, -4)) != unpack("V", substr($index, -4));
+	my @v;
+	my ($val, $shift) = (0, 0);
+	for my $byte (unpack("C*", substr($index, 1, -4))) {
+		$val |= ($byte & 0x7f) << $shift;
+		$shift += 7;
+		next if $byte & 0x80;
+		push(@v, $val);
+		($val, $shift) = (0, 0);
+	}
+	my $n = shift(@v);
+	my $blocks = substr($xz, 12, $index_at - 12);
+	my $padded = 0;
+	$padded += $v[2 * $_] + (-$v[2 * $_] % 4) for 0 .. $n - 1;
+	die "$name: bad xz index\n" if @v < 2 * $n || $padded != length($blocks);
+	return (substr($xz, 6, 2), $blocks, [@v[0 .. 2 * $n - 1]]);
+}
+
+# write_xz FH FLAGS BLOCKS RECORDS...: write one stream of BLOCKS to FH.
+sub write_xz {
+	my ($fh, $flags, $blocks, @records) = @_;
+	my $index = "\0" . varint(@records / 2) . join("", map { varint($_) } @records);
+	$index .= "\0" x (-length($index) % 4);
+	$index .= pack("V", crc32($index));
+	my $footer = pack("V", length($index) / 4 - 1) . $flags;
+	print $fh "\xfd7zXZ\0", $flags, pack("V", crc32($flags)), $blocks, $index,
+		pack("V", crc32($footer)), $footer, "YZ" or die "$!\n";
+}
+
 if ($mode eq "finish") {
-	# The .xz format: a 12-byte stream header (magic, flags, CRC32),
-	# blocks, an index (a record of unpadded and uncompressed size per
-	# block, CRC32) and a 12-byte footer (CRC32, index size, flags).
-	# Blocks stand alone: those of two streams with the same flags make
-	# one stream under an index that lists them all.
 	my ($part, $tmp, $symvers, @xz);
 	($part, $mtime, $tmp, $symvers, @xz) = @ARGV;
-
-	my @crc_table = map {
-		my $c = $_;
-		$c = $c & 1 ? 0xedb88320 ^ ($c >> 1) : $c >> 1 for 1 .. 8;
-		$c;
-	} 0 .. 255;
-	my $crc32 = sub {
-		my $c = 0xffffffff;
-		$c = $crc_table[($c ^ $_) & 0xff] ^ ($c >> 8) for unpack("C*", $_[0]);
-		return $c ^ 0xffffffff;
-	};
-	my $varint = sub {
-		my ($v) = @_;
-		my $s = "";
-		for (; $v >= 0x80; $v >>= 7) {
-			$s .= chr(($v & 0x7f) | 0x80);
-		}
-		return $s . chr($v);
-	};
-	# (stream flags, blocks, index records) of one stream
-	my $split = sub {
-		my ($xz, $name) = @_;
-		my $len = length($xz);
-		die "$name: not a single xz stream\n"
-			if $len < 32 || substr($xz, 0, 6) ne "\xfd7zXZ\0" ||
-			   substr($xz, -2) ne "YZ" ||
-			   substr($xz, 6, 2) ne substr($xz, -4, 2);
-		my $index_len = (unpack("V", substr($xz, -8, 4)) + 1) * 4;
-		my $index_at = $len - 12 - $index_len;
-		my $index = substr($xz, $index_at, $index_len);
-		die "$name: bad xz index\n"
-			if $index_at < 12 || ord($index) != 0 ||
-			   $crc32->(substr($index, 0, -4)) != unpack("V", substr($index, -4));
-		my @v;
-		my ($val, $shift) = (0, 0);
-		for my $byte (unpack("C*", substr($index, 1, -4))) {
-			$val |= ($byte & 0x7f) << $shift;
-			$shift += 7;
-			next if $byte & 0x80;
-			push(@v, $val);
-			($val, $shift) = (0, 0);
-		}
-		my $n = shift(@v);
-		return (substr($xz, 6, 2), substr($xz, 12, $index_at - 12),
-			[@v[0 .. 2 * $n - 1]]);
-	};
 
 	my $tail = (length($symvers) ?
 		tar_member("Module.symvers", 0644, slurp($symvers)) : "") . "\0" x 1024;
@@ -422,27 +481,22 @@ if ($mode eq "finish") {
 	my $tail_xz = do { local $/; <$fh> };
 	close($fh) or die "$xz[0] failed\n";
 
-	my $part_xz = slurp($part);
-	my ($flags, $blocks, $records) = $split->($part_xz, $part);
-	my ($tail_flags, $tail_blocks, $tail_records) = $split->($tail_xz, $xz[0]);
+	my ($flags, $blocks, $records) = split_xz(slurp($part), $part);
+	my ($tail_flags, $tail_blocks, $tail_records) = split_xz($tail_xz, $xz[0]);
 	die "$part: its check type is not the one $xz[0] writes\n"
 		if $flags ne $tail_flags;
-	my @records = (@$records, @$tail_records);
-	my $index = "\0" . $varint->(@records / 2) . join("", map { $varint->($_) } @records);
-	$index .= "\0" x (-length($index) % 4);
-	$index .= pack("V", $crc32->($index));
-	my $footer = pack("V", length($index) / 4 - 1) . $flags;
-	print substr($part_xz, 0, 12), $blocks, $tail_blocks, $index,
-		pack("V", $crc32->($footer)), $footer, "YZ" or die "$!\n";
+	write_xz(\*STDOUT, $flags, $blocks . $tail_blocks, @$records, @$tail_records);
 	exit(0);
 }
 
-my ($list, $srcarch, $tmp, $strip, @xz);
-($list, $mtime, $srcarch, $tmp, $strip, @xz) = @ARGV;
+my ($list, $tmp, $strip, $cache, $jobs, $script, @xz);
+($list, $mtime, $tmp, $strip, $cache, $jobs, $script, @xz) = @ARGV;
+# Without a cache, a directory that goes with the run.
+$cache = $tmp if $cache eq "";
 
 # Headers are made compact, their tokens unchanged: comments go (SPDX ones
-# stay), and so do blank lines, trailing whitespace and runs of whitespace
-# within a line; indentation, literals and header names stay.  One forward
+# stay), and so do blank lines, indentation, trailing whitespace and runs
+# of whitespace within a line; literals and header names stay.  One forward
 # scan follows the C lexer (translation phases 1 to 3): line splices,
 # comments, string and character literals (which end at the end of the line when
 # unmatched, as in an assembler comment), header names, and whether the
@@ -464,8 +518,11 @@ sub strip_header {
 	my $bol = 1;		# no token yet on this logical line
 	my $directive = 0;	# this logical line is a directive
 
+	# A gap before a token is one space, also at the start of a line after
+	# a splice ($spliced 1) that did not end in one ($spliced 2), where it
+	# keeps the token apart from the line before.
 	my $token = sub {
-		$line .= " " if $gap && $content;
+		$line .= " " if $gap && ($content || $spliced == 1);
 		$line .= $_[0];
 		($content, $gap) = (1, 0);
 	};
@@ -477,84 +534,228 @@ sub strip_header {
 	};
 
 	pos($data) = 0;
-	while (pos($data) < length($data)) {
-		if ($bol && $data =~ /\G(#[ \t]*(?:include(?:_next)?|import)\b[ \t]*<[^>\n]*>)/gc) {
-			$token->($1);
-			($bol, $directive) = (0, 1);
-		} elsif ($data =~ /\G([^"\x27\/\\\n \t]+)/gc) {
-			my $chunk = $1;
-			$directive = 1 if $bol && $chunk =~ /^(?:#|%:)/;
-			$bol = 0;
-			$token->($chunk);
-		} elsif ($data =~ /\G([ \t]+)/gc) {
-			if ($content) {
-				$gap = 1;
-			} else {
-				$line .= $1;	# indentation
-			}
-		} elsif ($data =~ /\G\n/gc) {
+	while ((my $at = pos($data)) < length($data)) {
+		my $c = substr($data, $at, 1);
+		if ($c eq "\n") {
+			pos($data) = $at + 1;
 			$end_line->();
 			($bol, $directive) = (1, 0);
-		} elsif ($data =~ /\G($literal)/gc) {
+		} elsif ($c eq "\"" || $c eq "\x27") {
+			$data =~ /\G($literal)/gc;
 			$bol = 0;
 			$token->($1);
-		} elsif ($data =~ m{\G(/\*.*?(?:\*/|\z)|//(?:[^\\\n]++|\\[ \t]*\n|\\)*+)}gcs) {
-			my $comment = $1;
-			my $at = pos($data);
+		} elsif ($c eq "/" && substr($data, $at + 1, 1) =~ m{^[/*]}) {
+			my $end = substr($data, $at + 1, 1) eq "*" ?
+				index($data, "*/", $at + 2) : -2;
+			if ($end == -2) {
+				$data =~ m{\G//(?:[^\\\n]++|\\[ \t]*\n|\\)*+}gc;
+			} else {
+				pos($data) = $end < 0 ? length($data) : $end + 2;
+			}
+			my $comment = substr($data, $at, pos($data) - $at);
+			$at = pos($data);
 			if (index($comment, "SPDX-License-Identifier") >= 0) {
 				$token->($comment);
-			} elsif (!$directive && index($comment, "\n") >= 0 &&
-				 substr($comment, 0, 2) eq "/*" &&
+			} elsif (!$directive && $end != -2 &&
+				 index($comment, "\n") >= 0 &&
 				 $data !~ /\G[ \t]*(?:#|%:)/gc) {
 				$end_line->();
 			} else {
 				$gap = 1;
 			}
 			pos($data) = $at;
-		} elsif ($data =~ /\G\\[ \t]*\n/gc) {
+		} elsif ($c eq "\\" && $data =~ /\G\\[ \t]*\n/gc) {
 			# A splice: the logical line goes on, on the next line.
-			$line .= " " if $gap && $content;
-			$out .= "$line\\\n";
-			($line, $content, $gap, $spliced) = ("", 0, 0, 1);
-		} else {
-			$data =~ /\G(.)/gcs;
+			# A gap on a line without a token carries over.
+			my $sep = $gap && $content;
+			$out .= $line . ($sep ? " " : "") . "\\\n";
+			$gap = 0 if $content;
+			($line, $content, $spliced) = ("", 0, $sep ? 2 : 1);
+		} elsif ($c eq "/" || $c eq "\\") {
+			pos($data) = $at + 1;
 			$bol = 0;
-			$token->($1);
+			$token->($c);
+		} elsif ($bol && $data =~ /\G([ \t]*)(#[ \t]*(?:include(?:_next)?|import)\b[ \t]*<[^>\n]*>)/gc) {
+			$gap ||= $1 ne "";
+			$token->($2);
+			($bol, $directive) = (0, 1);
+		} else {
+			# Tokens and whitespace up to the next character that
+			# may start a literal, a comment, a splice or a line.
+			$data =~ /\G([^"\x27\/\\\n]+)/gc;
+			my $span = $1;
+			$span =~ tr/\t/ /;
+			$span =~ tr/ //s;
+			if (substr($span, 0, 1) eq " ") {
+				$gap = 1;
+				substr($span, 0, 1) = "";
+			}
+			next if $span eq "";
+			my $end_gap = substr($span, -1) eq " ";
+			chop($span) if $end_gap;
+			$directive = 1 if $bol && $span =~ /^(?:#|%:)/;
+			$bol = 0;
+			$token->($span);
+			$gap = $end_gap;
 		}
 	}
 	$end_line->() if $line ne "";
 	return $out;
 }
 
-open(my $out, "|-", @xz) or die "$xz[0]: $!\n";
-binmode($out);
-my $n = 0;
-for my $m (members($list)) {
-	my ($member, $path) = @$m;
-	my $data = slurp($path);
-	my @st = stat($path) or die "$path: $!\n";
+# The archive is made of groups of members, in name order, each compressed
+# alone into one xz block: JOBS groups at a time, and only those whose block
+# the cache does not hold already, made from the same bytes by the same
+# generator and xz.  A group ends at 2.75 MiB, or past 2.25 MiB before a
+# member whose name hashes to 0 modulo 16, by the weight of its members.  The
+# bounds depend on the names, and on the content only where a change moves
+# a group across those sizes: an edited header costs the compression of
+# its group alone.  The bytes are those of a run from scratch, whatever
+# the jobs or what the cache held.
+my ($group_min, $group_max, $cut_one_in) = (9 << 18, 11 << 18, 16);
 
+# All but the members that the bytes of a block depend on.
+my $salt = do {
+	open(my $fh, "-|", $xz[0], "--version") or die "$xz[0]: $!\n";
+	my $version = do { local $/; <$fh> } // "";
+	close($fh) or die "$xz[0] --version failed\n";
+	join("\0", slurp($script), $version, @xz, $strip, $mtime, $ENV{SRCARCH}, "");
+};
+
+my @groups;
+for my $m (hashes($list, $cache)) {
+	my ($member, $path, $perm, $md5, $weight) = @$m;
+	my $g = $groups[-1];
+	if (!$g || $g->{size} >= $group_max ||
+	    ($g->{size} >= $group_min &&
+	     hex(substr(Digest::MD5::md5_hex($member), 0, 7)) % $cut_one_in == 0)) {
+		$g = { members => [], size => 0, md5 => Digest::MD5->new() };
+		$g->{md5}->add($salt);
+		push(@groups, $g);
+	}
+	push(@{$g->{members}}, $m);
+	$g->{md5}->add(join("\0", $member, $perm, $md5, ""));
+	$g->{size} += $weight;
+}
+die "no members to archive\n" if !@groups;
+
+# member_data MEMBER PATH MD5: what the archive holds of a file.
+sub member_data {
+	my ($member, $path, $md5) = @_;
+	my $data = slurp($path);
+	die "$path: changed while the archive was made\n"
+		if Digest::MD5::md5_hex($data) ne $md5;
 	if (substr($data, 0, 4) eq "\x7fELF") {
 		# No symbols, and no build ID, which varies with the build
 		# directory when host programs are built with -g.
-		my $copy = "$tmp/elf" . $n++;
+		my $copy = "$tmp/elf$$";
 		system($strip, "--remove-section=.note.gnu.build-id",
 		       "-o", $copy, $path) == 0 or die "$path: strip failed\n";
-		$data = slurp($copy);
-	} elsif ($member =~ m{^(?:include|arch/\Q$srcarch\E/include)/.*\.h$} &&
-		 $data !~ m{\n// [0-9a-f]{40}\n?\z}) {
-		# Generated headers checked by a hash on their last line stay.
-		$data = strip_header($data);
+		return slurp($copy);
 	}
-	print $out tar_member($member, perm($st[2]), $data) or die "$xz[0]: $!\n";
+	# Generated headers checked by a hash on their last line stay.
+	if (is_header($member) && $data !~ m{\n// [0-9a-f]{40}\n?\z}) {
+		return strip_header($data);
+	}
+	return $data;
 }
-close($out) or die "$xz[0] failed\n";
+
+# tar_data MEMBERS: the tar data of the members of a group.
+sub tar_data {
+	return map { tar_member($_->[0], $_->[2], member_data(@$_[0, 1, 3])) } @_;
+}
+
+# compress GROUPS: one xz for all (its memory made once), a block each,
+# which is what xz makes of that group alone; each kept in its file as a
+# stream of its own.  A group alone goes to xz as it is made.
+sub compress {
+	my @tars = @_ == 1 ? () : map { join("", tar_data(@{$_->{members}})) } @_;
+	my @list = @tars ? ("--block-list=" . join(",", map { length } @tars)) : ();
+	my $job = "$tmp/job$$.xz";
+	open(my $stdout, ">&", \*STDOUT) or die "stdout: $!\n";
+	open(STDOUT, ">:raw", $job) or die "$job: $!\n";
+	open(my $out, "|-", @xz, @list) or die "$xz[0]: $!\n";
+	open(STDOUT, ">&", $stdout) or die "stdout: $!\n";
+	binmode($out);
+	if (@tars) {
+		print $out @tars or die "$xz[0]: $!\n";
+	} else {
+		for (@{$_[0]->{members}}) {
+			print $out tar_data($_) or die "$xz[0]: $!\n";
+		}
+	}
+	close($out) or die "$xz[0] failed\n";
+	my ($flags, $blocks, $records) = split_xz(slurp($job), $xz[0]);
+	die "$xz[0]: not a block per group\n" if @$records != 2 * @_;
+	for my $g (@_) {
+		my @record = splice(@$records, 0, 2);
+		my $block = substr($blocks, 0, $record[0] + (-$record[0] % 4), "");
+		my $new = "$tmp/$g->{key}.new";
+		open(my $fh, ">:raw", $new) or die "$new: $!\n";
+		write_xz($fh, $flags, $block, @record);
+		close($fh) or die "$new: $!\n";
+		rename($new, $g->{file}) or die "$g->{file}: $!\n";
+	}
+}
+
+my (@todo, %used);
+for my $g (@groups) {
+	$g->{key} = $g->{md5}->hexdigest();
+	$g->{file} = "$cache/$g->{key}.xz";
+	$used{"$g->{key}.xz"} = 1;
+	# A damaged block is made again.
+	my @xz = -f $g->{file} ? eval { split_xz(slurp($g->{file}), $g->{file}) } : ();
+	if (@xz && @{$xz[2]} == 2) {
+		$g->{xz} = \@xz;
+	} else {
+		push(@todo, $g);
+	}
+}
+# The groups to compress, shared out among the jobs by size, the largest
+# first; the bytes do not depend on it.
+my @jobs = map { { size => 0, groups => [] } } 1 .. $jobs;
+for my $g (sort { $b->{size} <=> $a->{size} } @todo) {
+	my ($job) = sort { $a->{size} <=> $b->{size} } @jobs;
+	push(@{$job->{groups}}, $g);
+	$job->{size} += $g->{size};
+}
+my %pids;
+for my $job (grep { @{$_->{groups}} } @jobs) {
+	my $pid = fork() // die "fork: $!\n";
+	if (!$pid) {
+		compress(@{$job->{groups}});
+		exit(0);
+	}
+	$pids{$pid} = 1;
+}
+my $failed;
+while (%pids) {
+	my $pid = wait();
+	last if $pid < 0;
+	$failed = 1 if $? || !delete($pids{$pid});
+}
+die "compressing the archive failed\n" if $failed;
+
+my ($flags, $data, @records) = ("", "");
+for my $g (@groups) {
+	my ($f, $b, $r) = $g->{xz} ? @{$g->{xz}} :
+		split_xz(slurp($g->{file}), $g->{file});
+	$flags = $f if $flags eq "";
+	die "$g->{file}: not the check type of the other blocks\n" if $f ne $flags;
+	$data .= $b;
+	push(@records, @$r);
+}
+write_xz(\*STDOUT, $flags, $data, @records);
+opendir(my $dh, $cache) or die "$cache: $!\n";
+for (readdir($dh)) {
+	unlink("$cache/$_") if /^[0-9a-f]{32}\.xz$/ && !$used{$_};
+}
+closedir($dh);
 '
 
 # The xz options of both steps.  A dictionary of 8 MiB, as xz's default
-# preset has, keeps what a reader needs to decompress at 9 MiB.  In the
-# archive step two threads work on fixed blocks of 16 MiB: the bytes are
-# the same on any machine.
+# preset has, keeps what a reader needs to decompress at 9 MiB.  One thread
+# a block: the jobs of the archive step are processes, one per group.
 xz_options="--format=xz --check=crc32 --lzma2=preset=9e,dict=8MiB,lc=4,pb=0 --stdout"
 
 # epoch TIMESTAMP: KBUILD_BUILD_TIMESTAMP in seconds since the epoch; 0 for
@@ -585,16 +786,20 @@ start() {
 cmd_inputs() {
 	[ $# -eq 2 ] || die "usage: $me inputs LDS CACHE"
 	need "$perl" perl
-	start "$2"
-	list_members "$1" > "$tmp/list" || die "listing the inputs failed"
-	"$perl" -e "$perl_code" manifest "$tmp/list" "$2"
+	# A pipe, no temporary file: this step runs at every make.
+	list_members "$1" | "$perl" -e "$perl_code" manifest - "$2"
 }
 
 cmd_archive() {
-	[ $# -eq 3 ] || die "usage: $me archive OUTPUT LDS TIMESTAMP"
+	[ $# -eq 3 ] || [ $# -eq 4 ] ||
+		die "usage: $me archive OUTPUT LDS TIMESTAMP [CACHE]"
 	out=$1
 	lds=$2
 	mtime=$(epoch "$3")
+	cache=${4:-}
+	# As many jobs as CPUs, up to 8 (a job's xz takes about 100 MB).
+	jobs=$(nproc 2>/dev/null) || jobs=1
+	[ "$jobs" -le 8 ] || jobs=8
 	need "$perl" perl
 	need "${xz%% *}" xz-utils
 	if [ -n "$cross" ]; then
@@ -612,8 +817,8 @@ cmd_archive() {
 	fi
 	list_members "$lds" > "$tmp/list" || die "listing the inputs failed"
 	# shellcheck disable=SC2086 # XZ and the options are words
-	"$perl" -e "$perl_code" archive "$tmp/list" "$mtime" "$SRCARCH" "$tmp" \
-		"$strip" $xz $xz_options --threads=2 --block-size=16MiB > "$tmp/tar.xz"
+	"$perl" -e "$perl_code" archive "$tmp/list" "$mtime" "$tmp" \
+		"$strip" "$cache" "$jobs" "$0" $xz $xz_options --threads=1 > "$tmp/tar.xz"
 	mv -f "$tmp/tar.xz" "$out"
 }
 
@@ -650,7 +855,9 @@ config=$(sed -n 's/=[ym]$/=y/p' include/config/auto.conf)
 unset XZ_DEFAULTS XZ_OPT
 cross=
 cross_dir=
-if enabled CONFIG_MODULES && [ -f scripts/mod/empty.o ]; then
+# The inputs step, run by every make, needs to know only for the plugins.
+if enabled CONFIG_MODULES && [ -f scripts/mod/empty.o ] &&
+   { [ "$1" = archive ] || enabled CONFIG_GCC_PLUGINS; }; then
 	target=$(elf_machine scripts/mod/empty.o)
 	host=$(elf_machine scripts/basic/fixdep)
 	if [ -z "$target" ] || [ -z "$host" ]; then

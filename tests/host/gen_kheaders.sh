@@ -178,28 +178,28 @@ check "TIMESTAMP sets every member's date" sh -c \
 	"xz -dc '$work/b/obj/kernel/t.tar.xz' | tar -tv --full-time 2>/dev/null | grep -v -c ' 2001-09-0[89] ' | grep -qx 0"
 
 # The manifest changes with content, not with timestamps.
-inputs() { gen "$work/a" inputs kernel/kheaders_module.lds kernel/.hashes; }
+inputs() { gen "$work/a" inputs kernel/kheaders_module.lds kernel/.cache; }
 hdr=$work/a/src/include/linux/strip.h
 # A file is cached once its ctime is older than the file system's clock
 # when the cache is written: rerun until then, however loaded the machine.
 for _ in $(seq 200); do
 	inputs > "$work/m1"
-	grep -q "^$work/a/src/Makefile	" "$work/a/obj/kernel/.hashes" 2> /dev/null && break
+	grep -q "^$work/a/src/Makefile	" "$work/a/obj/kernel/.cache/hashes" 2> /dev/null && break
 	sleep 0.05
 done
 check "inputs: one line per member, hash, mode and name" sh -c \
 	"test \$(grep -cE '^[0-9a-f]{32} (644|755) [^ ]+\$' '$work/m1') = \$(wc -l < '$work/a.list')"
 check "inputs: the hash cache is written" \
-	grep -q "^$work/a/src/Makefile	" "$work/a/obj/kernel/.hashes"
+	grep -q "^$work/a/src/Makefile	" "$work/a/obj/kernel/.cache/hashes"
 inputs > "$work/m2"
 check "inputs: the same manifest with the cache" cmp "$work/m1" "$work/m2"
 # A hash planted in the cache is believed while the file's status holds.
-cp "$work/a/obj/kernel/.hashes" "$work/hashes"
-sed -i "s|^\($work/a/src/Makefile	.*	\)[0-9a-f]*\$|\1planted|" \
-	"$work/a/obj/kernel/.hashes"
+cp "$work/a/obj/kernel/.cache/hashes" "$work/hashes"
+sed -i "s|^\($work/a/src/Makefile	.*	\)[0-9a-f]* |\1planted |" \
+	"$work/a/obj/kernel/.cache/hashes"
 check "inputs: the cache is used" sh -c \
-	"cd '$work/a/obj' && srctree='$work/a/src' SRCARCH=x86 sh '$gen' inputs kernel/kheaders_module.lds kernel/.hashes | grep -qx 'planted 644 Makefile'"
-cp "$work/hashes" "$work/a/obj/kernel/.hashes"
+	"cd '$work/a/obj' && srctree='$work/a/src' SRCARCH=x86 sh '$gen' inputs kernel/kheaders_module.lds kernel/.cache | grep -qx 'planted 644 Makefile'"
+cp "$work/hashes" "$work/a/obj/kernel/.cache/hashes"
 touch "$hdr"
 inputs > "$work/m2"
 check "inputs: touching a file changes nothing" cmp "$work/m1" "$work/m2"
@@ -222,14 +222,14 @@ skewed() { NO_FAKE_STAT=1 faketime -f +10s "$@"; }
 skew=$work/a/src/include/linux/skew.h
 echo '#define SKEW 1' > "$skew"
 for _ in $(seq 200); do
-	skewed sh -c "cd '$work/a/obj' && srctree='$work/a/src' SRCARCH=x86 sh '$gen' inputs kernel/kheaders_module.lds kernel/.hashes" > /dev/null
-	grep -q "^$skew	" "$work/a/obj/kernel/.hashes" && break
+	skewed sh -c "cd '$work/a/obj' && srctree='$work/a/src' SRCARCH=x86 sh '$gen' inputs kernel/kheaders_module.lds kernel/.cache" > /dev/null
+	grep -q "^$skew	" "$work/a/obj/kernel/.cache/hashes" && break
 	sleep 0.05
 done
 old=$(stat -c %y "$skew")
 echo '#define SKEW 2' > "$skew"
 touch -d "$old" "$skew"
-skewed sh -c "cd '$work/a/obj' && srctree='$work/a/src' SRCARCH=x86 sh '$gen' inputs kernel/kheaders_module.lds kernel/.hashes" > "$work/m-skew"
+skewed sh -c "cd '$work/a/obj' && srctree='$work/a/src' SRCARCH=x86 sh '$gen' inputs kernel/kheaders_module.lds kernel/.cache" > "$work/m-skew"
 check "inputs: with file times 10 s behind the clock, a same-size edit just after caching shows" \
 	grep -q "^$(md5sum < "$skew" | cut -c1-32) 644 include/linux/skew.h\$" "$work/m-skew"
 rm "$skew"
@@ -239,6 +239,63 @@ check "inputs: a new file shows" grep -q ' include/linux/new.h$' "$work/m5"
 check "inputs: the config is an input" grep -q ' include/config/auto.conf$' "$work/m5"
 check "inputs: scripts a module build does not run are not" \
 	sh -c "! grep -q -e checkpatch -e genksyms -e fixdep.c '$work/m5'"
+
+# The cache of blocks: a tree with enough headers for several groups.
+make_fixture "$work/c"
+for i in 1 2 3; do
+	# 1.2 MB each, quick to strip and compress
+	awk -v i="$i" 'BEGIN { x = sprintf("%1000s", ""); gsub(/ /, "x", x)
+		for (n = 1; n <= 1200; n++) printf "#define BIG%d_%d %s\n", i, n, x }' \
+		> "$work/c/src/include/linux/big$i.h"
+done
+cgen() { gen "$work/c" archive "kernel/$1.tar.xz" kernel/kheaders_module.lds '' ${2:+"$2"}; }
+cache=$work/c/obj/kernel/.cache
+# blocks FILE: the number of xz blocks in FILE.
+blocks() { xz --robot -l "$1" | awk -F '\t' '/^file/ { print $3 }'; }
+# cached: the block files, by inode (a rewritten file is a new one).
+cached() { (cd "$cache" && stat -c '%i %n' ./*.xz); }
+cgen scratch
+cgen first "$cache"
+check "cache: several groups, a block each" \
+	test "$(blocks "$work/c/obj/kernel/scratch.tar.xz")" -ge 2
+check "cache: the same bytes as without one" \
+	cmp "$work/c/obj/kernel/scratch.tar.xz" "$work/c/obj/kernel/first.tar.xz"
+check "cache: a block file per block" \
+	test "$(cached | wc -l)" = "$(blocks "$work/c/obj/kernel/first.tar.xz")"
+cached > "$work/cached1"
+cgen second "$cache"
+cached > "$work/cached2"
+check "cache: a run with nothing changed compresses nothing" \
+	cmp "$work/cached1" "$work/cached2"
+check "cache: and gives the same bytes" \
+	cmp "$work/c/obj/kernel/scratch.tar.xz" "$work/c/obj/kernel/second.tar.xz"
+echo '#define BIG2_MORE 1' >> "$work/c/src/include/linux/big2.h"
+cgen changed "$cache"
+cgen changed-scratch
+cached > "$work/cached3"
+check "cache: a changed header compresses its group alone" \
+	test "$(comm -13 <(sort "$work/cached2") <(sort "$work/cached3") | wc -l)" = 1
+check "cache: the blocks of the old group are removed" \
+	test "$(wc -l < "$work/cached3")" = "$(blocks "$work/c/obj/kernel/changed.tar.xz")"
+check "cache: the bytes are those of a run from scratch" \
+	cmp "$work/c/obj/kernel/changed.tar.xz" "$work/c/obj/kernel/changed-scratch.tar.xz"
+check "cache: one job or as many as CPUs, the same bytes" \
+	sh -c "cd '$work/c/obj' && srctree='$work/c/src' SRCARCH=x86 taskset -c 0 sh '$gen' archive kernel/one.tar.xz kernel/kheaders_module.lds '' && cmp kernel/one.tar.xz kernel/changed-scratch.tar.xz"
+# A damaged block (a disk full, a killed copy) is made again.
+damaged=$(cached | awk 'NR == 2 { print $2 }')
+truncate -s 100 "$cache/$damaged"
+cgen repaired "$cache"
+check "cache: a damaged block is compressed again, the bytes right" \
+	cmp "$work/c/obj/kernel/repaired.tar.xz" "$work/c/obj/kernel/changed-scratch.tar.xz"
+check "cache: and its file is whole again" xz -t "$cache/$damaged"
+echo '#define BIG3_MORE 1' >> "$work/c/src/include/linux/big3.h"
+cached > "$work/cached4"
+(cd "$work/c/obj" && srctree=$work/c/src SRCARCH=x86 XZ=false sh "$gen" archive kernel/failed.tar.xz kernel/kheaders_module.lds '' "$cache") 2> /dev/null
+cached > "$work/cached5"
+check "cache: a failed compression leaves the blocks as they were" \
+	sh -c "test ! -e '$work/c/obj/kernel/failed.tar.xz' && cmp -s '$work/cached4' '$work/cached5'"
+check "cache: and nothing else in the cache than blocks and hashes" \
+	test "$(find "$cache" -mindepth 1 ! -name '*.xz' | wc -l)" = 1
 
 # Failures: a clear message, the previous archive intact, no leftovers.
 cp "$work/a/obj/kernel/out.tar.xz" "$work/prev.tar.xz"
@@ -277,7 +334,7 @@ check "and no archive is written" test ! -e "$work/a/obj/kernel/out.tar.xz"
 # Perl without Digest::MD5 (perl-base alone): said up front, with the package.
 mkdir -p "$work/perl5/Digest"
 printf 'die "not installed\\n";\n' > "$work/perl5/Digest/MD5.pm"
-PERL5LIB=$work/perl5 gen "$work/a" inputs kernel/kheaders_module.lds kernel/.hashes \
+PERL5LIB=$work/perl5 gen "$work/a" inputs kernel/kheaders_module.lds kernel/.cache \
 	> /dev/null 2> "$work/err"
 check "a missing Perl module is named, with its package" \
 	grep -q 'Perl module Digest::MD5 not found.*Debian package: perl' "$work/err"
@@ -289,7 +346,7 @@ rc=$?
 check "a symlink loop under include/ fails the generation" test "$rc" != 0
 check "and names the cause" grep -q 'loop' "$work/err"
 check "and no archive is written" test ! -e "$work/a/obj/kernel/out.tar.xz"
-gen "$work/a" inputs kernel/kheaders_module.lds kernel/.hashes > /dev/null 2> "$work/err"
+gen "$work/a" inputs kernel/kheaders_module.lds kernel/.cache > /dev/null 2> "$work/err"
 check "the inputs listing fails too" grep -q 'listing the inputs failed' "$work/err"
 rm "$work/a/src/include/linux/loop"
 
@@ -308,7 +365,7 @@ for c in tab newline; do
 	check "a $c in a file name fails the generation, naming the file" \
 		sh -c "test $rc != 0 && grep -qF '$shown' '$work/err'"
 	check "and no archive is written ($c)" test ! -e "$work/a/obj/kernel/out.tar.xz"
-	gen "$work/a" inputs kernel/kheaders_module.lds kernel/.hashes > /dev/null 2> "$work/err"
+	gen "$work/a" inputs kernel/kheaders_module.lds kernel/.cache > /dev/null 2> "$work/err"
 	check "the inputs listing fails the same way ($c)" grep -qF "$shown" "$work/err"
 	rm "$bad"
 done
