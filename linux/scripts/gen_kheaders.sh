@@ -316,20 +316,24 @@ sub is_header {
 # what stripping leaves of a header, as a cheap regular expression sees it.
 sub weight {
 	my ($member, $data) = @_;
+	# A program counts as 64 KiB: unstripped, its size varies with the
+	# build directory that its debug information names.
+	return 65536 if substr($data, 0, 4) eq "\x7fELF";
 	return 512 + length($data) if !is_header($member);
 	$data =~ s{/\*.*?\*/}{}gs;
 	return 512 + length($data) - ($data =~ tr/ \t//);
 }
 
-# hashes LIST CACHE: [member, path, mode, md5, weight] of every member in
-# LIST, reading only the files that CACHE (a directory) has no hash of.
+# hashes LIST CACHE FRESH: [member, path, mode, md5, weight] of every
+# member in LIST, reading only the files that CACHE (a directory) has no
+# hash of, or all with FRESH.
 # Hashes are kept under the file status: device, inode, size, and mtime
 # and ctime to the nanosecond.  An entry is kept only if its ctime is
 # before the time of the file system, read off the new cache file: any
 # later change then gets a later ctime, whatever the granularity of the
 # clock or how far it is from the local one.
 sub hashes {
-	my ($list, $dir) = @_;
+	my ($list, $dir, $fresh) = @_;
 	my $cache = "$dir/hashes";
 	my $cached = -e $cache ? slurp($cache) : "";
 	my %old = $cached =~ /^([^\t]*)\t(.*)$/mg;
@@ -339,7 +343,7 @@ sub hashes {
 		my @st = Time::HiRes::stat($path) or die "$path: $!\n";
 		my $key = sprintf("%d %d %d %.9f %.9f", @st[0, 1, 7, 9, 10]);
 		my $entry = $old{$path} // "";
-		my $value = substr($entry, 0, length($key) + 1) eq "$key\t" ?
+		my $value = !$fresh && substr($entry, 0, length($key) + 1) eq "$key\t" ?
 			substr($entry, length($key) + 1) : "";
 		if ($value eq "") {
 			my $data = slurp($path);
@@ -368,7 +372,7 @@ sub hashes {
 
 if ($mode eq "manifest") {
 	my ($list, $dir) = @ARGV;
-	print(map { sprintf("%s %o %s\n", $_->[3], $_->[2], $_->[0]) } hashes($list, $dir));
+	print(map { sprintf("%s %o %s\n", $_->[3], $_->[2], $_->[0]) } hashes($list, $dir, 0));
 	exit(0);
 }
 
@@ -614,16 +618,22 @@ sub strip_header {
 # the jobs or what the cache held.
 my ($group_min, $group_max, $cut_one_in) = (9 << 18, 11 << 18, 16);
 
-# All but the members that the bytes of a block depend on.
-my $salt = do {
-	open(my $fh, "-|", $xz[0], "--version") or die "$xz[0]: $!\n";
+# version PROGRAM: what PROGRAM --version prints.
+sub version {
+	open(my $fh, "-|", $_[0], "--version") or die "$_[0]: $!\n";
 	my $version = do { local $/; <$fh> } // "";
-	close($fh) or die "$xz[0] --version failed\n";
-	join("\0", slurp($script), $version, @xz, $strip, $mtime, $ENV{SRCARCH}, "");
-};
+	close($fh) or die "$_[0] --version failed\n";
+	return $version;
+}
+
+# All but the members that the bytes of a block depend on.
+my $salt = join("\0", slurp($script), version($xz[0]), version($strip), @xz,
+		$mtime, $ENV{SRCARCH}, "");
 
 my @groups;
-for my $m (hashes($list, $cache)) {
+# Every file read again: the cache of hashes decides whether to make the
+# archive, never what goes in it.
+for my $m (hashes($list, $cache, 1)) {
 	my ($member, $path, $perm, $md5, $weight) = @$m;
 	my $g = $groups[-1];
 	if (!$g || $g->{size} >= $group_max ||
@@ -672,10 +682,10 @@ sub compress {
 	my @tars = @_ == 1 ? () : map { join("", tar_data(@{$_->{members}})) } @_;
 	my @list = @tars ? ("--block-list=" . join(",", map { length } @tars)) : ();
 	my $job = "$tmp/job$$.xz";
-	open(my $stdout, ">&", \*STDOUT) or die "stdout: $!\n";
 	open(STDOUT, ">:raw", $job) or die "$job: $!\n";
 	open(my $out, "|-", @xz, @list) or die "$xz[0]: $!\n";
-	open(STDOUT, ">&", $stdout) or die "stdout: $!\n";
+	# Not the archive: strip runs here.
+	open(STDOUT, ">&", \*STDERR) or die "stdout: $!\n";
 	binmode($out);
 	if (@tars) {
 		print $out @tars or die "$xz[0]: $!\n";
