@@ -511,6 +511,9 @@ $cache = $tmp if $cache eq "";
 my $literal = qr{"(?:[^"\\\n]++|\\[ \t]*\n|\\.)*+"?|
 		 \x27(?:[^\x27\\\n]++|\\[ \t]*\n|\\.)*+\x27?}x;
 
+# An #include directive with its header name, which is no comment.
+my $header_name = qr{#[ \t]*(?:include(?:_next)?|import)\b[ \t]*<[^>\n]*>};
+
 sub strip_header {
 	my ($data) = @_;
 	$data =~ s/\r\n/\n/g;
@@ -579,7 +582,7 @@ sub strip_header {
 			pos($data) = $at + 1;
 			$bol = 0;
 			$token->($c);
-		} elsif ($bol && $data =~ /\G([ \t]*)(#[ \t]*(?:include(?:_next)?|import)\b[ \t]*<[^>\n]*>)/gc) {
+		} elsif ($bol && $data =~ /\G([ \t]*)($header_name)/gc) {
 			$gap ||= $1 ne "";
 			$token->($2);
 			($bol, $directive) = (0, 1);
