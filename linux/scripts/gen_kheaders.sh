@@ -63,11 +63,15 @@ enabled() {
 	return 1
 }
 
-# find_files TAG DIR...: print "TAG<TAB>file<NUL>" for the regular files under
-# the DIRs, leaving out hidden files (.*.cmd, NFS and AFS silly-rename
-# files), build products and the object tree's own directories.  Symlinks
-# are followed: some build sandboxes link every source file.  Editor and
-# patch leftovers are left out too.
+# The status of a file as find prints it, as the hash cache keys it: device,
+# inode, size, mtime and ctime to the nanosecond, and the permissions.
+status='%D %i %s %T@ %C@ %m'
+
+# find_files TAG DIR...: print "TAG<TAB>status<TAB>file<NUL>" for the regular
+# files under the DIRs, leaving out hidden files (.*.cmd, NFS and AFS
+# silly-rename files), build products and the object tree's own
+# directories.  Symlinks are followed: some build sandboxes link every
+# source file.  Editor and patch leftovers are left out too.
 find_files() {
 	tag=$1
 	shift
@@ -75,18 +79,26 @@ find_files() {
 		-o -path "arch/$SRCARCH/include/generated" \) -prune -o -type f \
 		! -name '*.[oas]' ! -name '*.cmd' ! -name '*.tmp' ! -name '*~' \
 		! -name '*.orig' ! -name '*.rej' ! -name '#*#' ! -name '*.gch' \
-		-printf "$tag\t%p\0"
+		-printf "$tag\t$status\t%p\0"
+}
+
+# print_files TAG PATTERN...: print "TAG<TAB>file<NUL>" for the regular files
+# (or links to one) that the shell patterns match, in the shell: this step
+# runs at every make, a process costs more than a few names.
+print_files() {
+	tag=$1
+	shift
+	for f in "$@"; do
+		if [ -f "$f" ]; then printf '%s\t%s\0' "$tag" "$f"; fi
+	done
 }
 
 # From the source tree: the headers, and the makefiles and scripts that an
 # external module build runs.  Host program sources are left out: the
 # programs are archived built.
 source_members() {
-	find -L Makefile "arch/$SRCARCH" -maxdepth 1 -type f -name 'Makefile*' \
-		-printf 's\t%p\0' || return
-	find_files s include "arch/$SRCARCH/include" || return
-	find -L scripts -maxdepth 1 -type f -name 'Makefile.*' \
-		-printf 's\t%p\0' || return
+	print_files s Makefile "arch/$SRCARCH"/Makefile* scripts/Makefile.*
+	find_files S include "arch/$SRCARCH/include" || return
 	printf 's\t%s\0' scripts/Kbuild.include scripts/subarch.include \
 		scripts/module-common.c scripts/depmod.sh scripts/modules-check.sh \
 		scripts/makelst scripts/kernel-doc
@@ -102,12 +114,13 @@ object_members() {
 	# utsversion.h changes with every link of vmlinux.
 	find -L include/generated "arch/$SRCARCH/include/generated" \
 		-path include/generated/utsversion.h -prune -o -name '.*' -prune -o \
-		-type f ! -name '*.cmd' ! -name '*.tmp' -printf 'o\t%p\0' || return
+		-type f ! -name '*.cmd' ! -name '*.tmp' -printf "O\t$status\t%p\0" || return
 	# .config: read by DKMS configurations, as in any headers package.
 	printf 'o\t%s\0' .config include/config/auto.conf include/config/kernel.release
 	# In a cross build's manifest, the host build stands for a program:
 	# it changes when the sources do.
-	for prog in $(programs); do
+	programs
+	for prog in $progs; do
 		if [ -n "$cross_dir" ]; then
 			printf 'p\t%s\t%s\0' "$prog" "$cross_dir/$prog"
 		else
@@ -121,26 +134,33 @@ object_members() {
 	# Clang build.  scripts/Makefile.randstruct then stops a module build
 	# from the archive, which could not match the structure layouts.
 	if enabled CONFIG_GCC_PLUGINS && [ -z "$cross" ]; then
-		find -L scripts/gcc-plugins -maxdepth 1 -type f -name '*.so' \
-			! -name randomize_layout_plugin.so -printf 'o\t%p\0' || return
+		for f in scripts/gcc-plugins/*.so; do
+			case $f in
+			*/randomize_layout_plugin.so) ;;
+			*) print_files o "$f" ;;
+			esac
+		done
 	fi
 }
 
-# The host programs that the build runs, by configuration: a program left
-# over from an earlier configuration is not archived.
+# progs: the host programs that the build runs, by configuration: a program
+# left over from an earlier configuration is not archived.  Set in the shell
+# itself, which a $(programs) would fork.
 programs() {
-	echo scripts/basic/fixdep
-	if enabled CONFIG_MODULES; then echo scripts/mod/modpost; fi
-	if enabled CONFIG_MODVERSIONS; then echo scripts/genksyms/genksyms; fi
+	progs=scripts/basic/fixdep
+	if enabled CONFIG_MODULES; then progs="$progs scripts/mod/modpost"; fi
+	if enabled CONFIG_MODVERSIONS; then
+		progs="$progs scripts/genksyms/genksyms"
+	fi
 	if enabled CONFIG_FTRACE_MCOUNT_USE_RECORDMCOUNT &&
 	   enabled CONFIG_HAVE_C_RECORDMCOUNT; then
-		echo scripts/recordmcount
+		progs="$progs scripts/recordmcount"
 	fi
-	if enabled CONFIG_MODULE_SIG_FORMAT; then echo scripts/sign-file; fi
-	if enabled CONFIG_ASN1; then echo scripts/asn1_compiler; fi
-	if enabled CONFIG_OBJTOOL; then echo tools/objtool/objtool; fi
+	if enabled CONFIG_MODULE_SIG_FORMAT; then progs="$progs scripts/sign-file"; fi
+	if enabled CONFIG_ASN1; then progs="$progs scripts/asn1_compiler"; fi
+	if enabled CONFIG_OBJTOOL; then progs="$progs tools/objtool/objtool"; fi
 	if enabled CONFIG_DEBUG_INFO_BTF_MODULES; then
-		echo tools/bpf/resolve_btfids/resolve_btfids
+		progs="$progs tools/bpf/resolve_btfids/resolve_btfids"
 	fi
 }
 
@@ -208,7 +228,8 @@ cross_build() {
 	cc=${CC:-cc}
 	static=
 	enabled CONFIG_CC_CAN_LINK_STATIC && static=-static
-	for prog in $(programs); do
+	programs
+	for prog in $progs; do
 		mkdir -p "$1/${prog%/*}"
 		if ! enabled CONFIG_CC_CAN_LINK; then
 			stub "$1/$prog" "$prog" "$cc could not link programs" \
@@ -226,12 +247,14 @@ cross_build() {
 }
 
 # Print every member as "s<TAB>member" (from the source tree), "o<TAB>member"
-# (from the object tree) or "p<TAB>member<TAB>path", each ended by a NUL so
-# that any file name comes through whole, unsorted, then "end".  Fails
-# when a find does (a symlink loop, an unreadable directory, a find without
-# -printf), without the end: a short list would make a short archive.
+# (from the object tree), the same with a status as "S<TAB>status<TAB>member"
+# and "O<TAB>status<TAB>member", or "p<TAB>member<TAB>path", each ended by a
+# NUL so that any file name comes through whole, unsorted, then "end".
+# Fails when a find does (a symlink loop, an unreadable directory, a find
+# without -printf), without the end: a short list would make a short
+# archive.
 list_members() {
-	(cd "$srctree" && source_members) || return
+	cd "$srctree" && source_members && cd "$OLDPWD" || return
 	object_members || return
 	printf 'p\tscripts/module.lds\t%s\0end\0' "$1"
 }
@@ -280,12 +303,18 @@ sub members {
 		open($fh, "<", $list) or die "$list: $!\n";
 	}
 	local $/ = "\0";
-	my (%path, $end);
+	my (%path, %status, $end);
 	while (<$fh>) {
 		chomp;
 		# A list cut short has no end.
 		last if ($end = $_ eq "end");
-		my ($tag, $member, $path) = split(/\t/, $_, $_ =~ /^p/ ? 3 : 2);
+		my ($tag, $member, $path, $status);
+		if (/^[SO]/) {
+			($tag, $status, $member) = split(/\t/, $_, 3);
+			$tag = lc($tag);
+		} else {
+			($tag, $member, $path) = split(/\t/, $_, /^p/ ? 3 : 2);
+		}
 		$path = $tag eq "s" ? "$ENV{srctree}/$member" :
 			$tag eq "o" ? $member : $path;
 		# The manifest and the hash cache have a line per file.
@@ -295,10 +324,11 @@ sub members {
 			    "file name; the archive takes none\n";
 		}
 		$path{$member} = $path;
+		$status{$member} = $status;
 	}
 	close($fh) if $list ne "-";
 	die "listing the inputs failed\n" if !$end;
-	return map { [$_, $path{$_}] } sort(keys(%path));
+	return map { [$_, $path{$_}, $status{$_}] } sort(keys(%path));
 }
 
 # The archived mode of a file of mode $st_mode: executable or not.
@@ -328,10 +358,12 @@ sub weight {
 # member in LIST, reading only the files that CACHE (a directory) has no
 # hash of, or all with FRESH.
 # Hashes are kept under the file status: device, inode, size, and mtime
-# and ctime to the nanosecond.  An entry is kept only if its ctime is
-# before the time of the file system, read off the new cache file: any
-# later change then gets a later ctime, whatever the granularity of the
-# clock or how far it is from the local one.
+# and ctime to the nanosecond, as find printed them (a file that no find
+# listed is stat()ed here).  A status read before the file is does no
+# harm: a change in between shows at the next run.  An entry is kept only
+# if its ctime is before the time of the file system, read off the new
+# cache file: any later change then gets a later ctime, whatever the
+# granularity of the clock or how far it is from the local one.
 sub hashes {
 	my ($list, $dir, $fresh) = @_;
 	my $cache = "$dir/hashes";
@@ -339,9 +371,17 @@ sub hashes {
 	my %old = $cached =~ /^([^\t]*)\t(.*)$/mg;
 	my (@entries, @members);
 	for my $m (members($list)) {
-		my ($member, $path) = @$m;
-		my @st = Time::HiRes::stat($path) or die "$path: $!\n";
-		my $key = sprintf("%d %d %d %.9f %.9f", @st[0, 1, 7, 9, 10]);
+		my ($member, $path, $status) = @$m;
+		my ($key, $ctime, $perm);
+		if (defined($status)) {
+			($key, $ctime, $perm) = $status =~ /^(\S+ \S+ \S+ \S+ (\S+)) (\S+)$/
+				or die "$path: status \"$status\" from find\n";
+			$perm = perm(oct($perm));
+		} else {
+			my @st = Time::HiRes::stat($path) or die "$path: $!\n";
+			$key = sprintf("%d %d %d %.9f %.9f", @st[0, 1, 7, 9, 10]);
+			($ctime, $perm) = ($st[10], perm($st[2]));
+		}
 		my $entry = $old{$path} // "";
 		my $value = !$fresh && substr($entry, 0, length($key) + 1) eq "$key\t" ?
 			substr($entry, length($key) + 1) : "";
@@ -349,8 +389,8 @@ sub hashes {
 			my $data = slurp($path);
 			$value = Digest::MD5::md5_hex($data) . " " . weight($member, $data);
 		}
-		push(@entries, [$st[10], "$path\t$key\t$value\n"]);
-		push(@members, [$member, $path, perm($st[2]), split(/ /, $value)]);
+		push(@entries, [$ctime, "$path\t$key\t$value\n"]);
+		push(@members, [$member, $path, $perm, split(/ /, $value)]);
 	}
 	if (!-d $dir) {
 		mkdir($dir) or die "$dir: $!\n";
