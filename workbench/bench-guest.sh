@@ -38,24 +38,29 @@ echo "served_bytes=$(stat -c %s "$proc")"
 
 # Reads of the whole file in 128 KiB calls, as cat makes them, timed in one
 # process (a process start under TCG would outweigh the read): 15 rounds,
-# each reading the three files in turn, in an order that rotates, each 10
-# times over (the guest clock may tick only every few milliseconds).
+# each reading the files in turn, in an order that rotates, each 10 times
+# over (the guest clock may tick only every few milliseconds).  /proc in
+# 4 KiB calls too: the calls that kernfs makes of a /sys read.
 cat "$proc" > "$work/copy.tar.xz"
 perl -MTime::HiRes=time -e '
-	my @names = qw(read_proc_s read_sys_s read_tmpfs_s);
+	my @reads = ([read_proc_s => $ARGV[0], 131072],
+		     [read_sys_s => $ARGV[1], 131072],
+		     [read_tmpfs_s => $ARGV[2], 131072],
+		     [read_proc_4k_s => $ARGV[0], 4096]);
 	my (%t, $buf);
 	for my $round (0 .. 14) {
-		for my $i (map { ($_ + $round) % 3 } 0 .. 2) {
+		for my $i (map { ($_ + $round) % @reads } 0 .. $#reads) {
+			my ($name, $path, $size) = @{$reads[$i]};
 			my $start = time();
 			for (1 .. 10) {
-				open(my $fh, "<:raw", $ARGV[$i]) or die "$ARGV[$i]: $!\n";
-				1 while sysread($fh, $buf, 131072);
+				open(my $fh, "<:raw", $path) or die "$path: $!\n";
+				1 while sysread($fh, $buf, $size);
 				close($fh);
 			}
-			push(@{$t{$names[$i]}}, (time() - $start) / 10);
+			push(@{$t{$name}}, (time() - $start) / 10);
 		}
 	}
-	for (@names) {
+	for (map { $_->[0] } @reads) {
 		my @v = sort { $a <=> $b } @{$t{$_}};
 		printf "%s=%.6f\n", $_, $v[@v / 2];
 	}' "$proc" "$sys" "$work/copy.tar.xz"
