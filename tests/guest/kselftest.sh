@@ -17,7 +17,7 @@ work=$(mktemp -d)
 planted_leak=false
 case ${1:-} in
 mv) export KHEADERS_CYCLES=50; planted_leak=true ;;
-arm64) export KHEADERS_CYCLES=25 ;;
+arm64) export KHEADERS_CYCLES=15 ;;
 esac
 
 make -C "$tree/tools/testing/selftests" O="$work/out" TARGETS=kheaders \
