@@ -54,10 +54,9 @@ for v in $variants; do
 		suite "guest-$v" "$top/workbench/qemu.sh" "$v" "$here/guest/kheaders.sh" "$v"
 	fi
 	suite "extract-$v" "$here/host/extract_ikheaders.sh" "$v"
-	# The readers read the same format whatever the architecture.
-	if [ "$(kernel_arch "$v")" = x86 ]; then
-		suite "readers-$v" "$here/host/xz_readers.sh" "$v"
-	fi
+	case " $readers_variants " in
+	*" $v "*) suite "readers-$v" "$here/host/xz_readers.sh" "$v" ;;
+	esac
 	case " $kselftest_variants " in
 	*" $v "*) suite "kselftest-$v" "$top/workbench/qemu.sh" "$v" "$here/guest/kselftest.sh" "$v" ;;
 	esac

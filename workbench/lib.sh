@@ -31,6 +31,9 @@ variants="m y mv arm64"
 # The kselftest runs on one of each kind: y (built in), mv (a module, its
 # load/unload cycles under kmemleak) and arm64; on m it would repeat mv's.
 kselftest_variants="y mv arm64"
+# The xz readers (tests/host/xz_readers.sh) read the served file of one:
+# its format, blocks and index, is the same in every variant.
+readers_variants="m"
 # Kernels built for one test: noproc, kheaders=y without /proc, booted
 # without the guest's userland (tests/noproc.sh); arm64y, arm64 with
 # kheaders=y, never booted, for scripts/extract-ikheaders on its Image and
