@@ -257,14 +257,15 @@ else
 	check "a held reader gets an error or the right bytes" \
 		none "wrong bytes" <(grep 'wrong bytes' "$work/cycles.log")
 	# A leaked module image would be 4 MB per cycle, a forgotten kfree() of
-	# a page-sized buffer 4 kB; slab pages filling up make steps, which the
-	# slope over the cycles evens out.
+	# a page-sized buffer 4 kB.  Slabs grow in steps of 32 kB or more,
+	# which the slope evens out over enough cycles; one step that is not a
+	# leak must not fail 25 cycles.
 	lost=$(growth "$work/memory")
 	ktap_print_msg "unreclaimable memory: $(head -n 1 "$work/memory") kB" \
 		"after the first cycle, $(tail -n 1 "$work/memory") kB after the" \
 		"last, growing $lost kB per cycle"
 	check "no memory lost over the cycles" \
-		below "kB of unreclaimable memory lost per cycle" "$lost" 2
+		below "kB of unreclaimable memory lost per cycle" "$lost" 4
 	if [ -e "$kmemleak" ]; then
 		# Objects younger than 5 s are never reported.
 		sleep 6
