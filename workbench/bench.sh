@@ -39,7 +39,7 @@ ours() {
 ours_gen() {
 	rm -rf "$ours_archive" "$scratch/ours/cache"
 	ours inputs kernel/kheaders_module.lds "$scratch/ours/cache" > "$scratch/ours/inputs" &&
-		ours archive "$ours_archive" kernel/kheaders_module.lds ''
+		ours archive "$ours_archive" kernel/kheaders_module.lds '' "$scratch/ours/cache"
 }
 ours_noop() {
 	ours inputs kernel/kheaders_module.lds "$scratch/ours/cache" > "$scratch/ours/inputs.new" &&

@@ -356,7 +356,8 @@ sub weight {
 
 # hashes LIST CACHE FRESH: [member, path, mode, md5, weight] of every
 # member in LIST, reading only the files that CACHE (a directory) has no
-# hash of, or all with FRESH.
+# hash of, or all with FRESH, which takes from CACHE only the weights of
+# content whose hash it has.
 # Hashes are kept under the file status: device, inode, size, and mtime
 # and ctime to the nanosecond, as find printed them (a file that no find
 # listed is stat()ed here).  A status read before the file is does no
@@ -387,7 +388,12 @@ sub hashes {
 			substr($entry, length($key) + 1) : "";
 		if ($value eq "") {
 			my $data = slurp($path);
-			$value = Digest::MD5::md5_hex($data) . " " . weight($member, $data);
+			my $md5 = Digest::MD5::md5_hex($data);
+			# A weight goes with the content: kept if that is.
+			my ($old_md5, $weight) = $entry =~ /\t(\S+) (\d+)$/;
+			$weight = weight($member, $data)
+				if !defined($old_md5) || $old_md5 ne $md5;
+			$value = "$md5 $weight";
 		}
 		push(@entries, [$ctime, "$path\t$key\t$value\n"]);
 		push(@members, [$member, $path, $perm, split(/ /, $value)]);
@@ -554,6 +560,10 @@ my $literal = qr{"(?:[^"\\\n]++|\\[ \t]*\n|\\.)*+"?|
 # An #include directive with its header name, which is no comment.
 my $header_name = qr{#[ \t]*(?:include(?:_next)?|import)\b[ \t]*<[^>\n]*>};
 
+# Lines with no literal, comment, splice or header name, from the start
+# of a line.
+my $plain_lines = qr{(?:[ \t]*+(?!#[ \t]*+(?:include|import))[^"\x27/\\\n]*+\n)++};
+
 sub strip_header {
 	my ($data) = @_;
 	$data =~ s/\r\n/\n/g;
@@ -583,7 +593,17 @@ sub strip_header {
 	pos($data) = 0;
 	while ((my $at = pos($data)) < length($data)) {
 		my $c = substr($data, $at, 1);
-		if ($c eq "\n") {
+		if ($line eq "" && $bol && !$gap && !$spliced &&
+		    $data =~ /\G($plain_lines)/gc) {
+			# The common case, taken whole: all that changes is
+			# whitespace, and the state is as at the start.
+			(my $lines = $1) =~ tr/\t/ /;
+			$lines =~ tr/ //s;
+			$lines =~ s/ ?\n ?/\n/g;
+			$lines =~ tr/\n//s;
+			$lines =~ s/^[ \n]+//;
+			$out .= $lines;
+		} elsif ($c eq "\n") {
 			pos($data) = $at + 1;
 			$end_line->();
 			($bol, $directive) = (1, 0);
