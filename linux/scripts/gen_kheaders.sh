@@ -826,10 +826,11 @@ for (readdir($dh)) {
 closedir($dh);
 '
 
-# The xz options of both steps.  A dictionary of 8 MiB, as xz's default
-# preset has, keeps what a reader needs to decompress at 9 MiB.  One thread
-# a block: the jobs of the archive step are processes, one per group.
-xz_options="--format=xz --check=crc32 --lzma2=preset=9e,dict=8MiB,lc=4,pb=0 --stdout"
+# The xz options of both steps.  A dictionary of 4 MiB spans a group (about
+# 3 MiB of tar, see the Perl part): a larger one compresses no better, and
+# a reader needs its size in memory to decompress.  One thread a block: the
+# jobs of the archive step are processes, one per group.
+xz_options="--format=xz --check=crc32 --lzma2=preset=9e,dict=4MiB,lc=4,pb=0 --stdout"
 
 # epoch TIMESTAMP: KBUILD_BUILD_TIMESTAMP in seconds since the epoch; 0 for
 # none.  A tar header has eleven octal digits for it.
