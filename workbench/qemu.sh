@@ -32,6 +32,7 @@ if [ "$(kernel_arch "$variant")" = arm64 ]; then
 	install -m 755 "$top/workbench/guest-init" "$root/guest-init"
 	init=/guest-init
 	qemu=(qemu-system-aarch64 -M virt -cpu "max,pauth-impdef=on")
+	clock=
 	console=ttyAMA0
 	virtio="virtio-9p-device"
 	share=(-fsdev "local,id=top,path=$top,security_model=none,readonly=on"
@@ -40,12 +41,17 @@ else
 	root=/
 	init=$top/workbench/guest-init
 	qemu=(qemu-system-x86_64 -cpu max)
+	# TCG delivers timer ticks late, and the clocksource watchdog, which
+	# checks the TSC against them, would mark it unstable: the guest's
+	# clock would then tick in jiffies, 4 ms.  QEMU's TSC follows the
+	# host's, the same on every vCPU.
+	clock=tsc=reliable
 	console=ttyS0
 	virtio="virtio-9p-pci"
 	share=()
 fi
 
-cmdline="console=$console panic=-1 root=/dev/root rootfstype=9p ro"
+cmdline="console=$console $clock panic=-1 root=/dev/root rootfstype=9p ro"
 cmdline+=" rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=loose"
 cmdline+=" init=$init KH_RUN=$script KH_OUT=$out KH_TOP=${share:+$top}"
 cmdline+=" KH_MODS=$(modroot "$variant") KH_ARGS=$arg ${KH_QEMU_APPEND:-}"
