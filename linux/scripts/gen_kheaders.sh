@@ -560,8 +560,9 @@ my $literal = qr{"(?:[^"\\\n]++|\\[ \t]*\n|\\.)*+"?|
 # An #include directive with its header name, which is no comment.
 my $header_name = qr{#[ \t]*(?:include(?:_next)?|import)\b[ \t]*<[^>\n]*>};
 
-# Lines with no literal, comment, splice or header name, from the start
-# of a line.
+# Lines with no literal, comment, splice or header name, of which stripping
+# changes only the whitespace; taken where the scan is in the state of a
+# line's start, which is also the case after a comment that ended a line.
 my $plain_lines = qr{(?:[ \t]*+(?!#[ \t]*+(?:include|import))[^"\x27/\\\n]*+\n)++};
 
 sub strip_header {
