@@ -561,8 +561,8 @@ my $literal = qr{"(?:[^"\\\n]++|\\[ \t]*\n|\\.)*+"?|
 my $header_name = qr{#[ \t]*(?:include(?:_next)?|import)\b[ \t]*<[^>\n]*>};
 
 # Lines with no literal, comment, splice or header name, of which stripping
-# changes only the whitespace; taken where the scan is in the state of a
-# line's start, which is also the case after a comment that ended a line.
+# changes only the whitespace; taken where the scan is in the state at the
+# start of a line, as also after a comment that ended the line.
 my $plain_lines = qr{(?:[ \t]*+(?!#[ \t]*+(?:include|import))[^"\x27/\\\n]*+\n)++};
 
 sub strip_header {
