@@ -33,7 +33,7 @@ check "the result is the tree obj-{$(echo "$variants" | tr ' ' ,)} are built fro
 cd "$fresh" || exit 1
 for patch in "$series"/*.patch; do
 	name=$(basename "$patch")
-	check "$name: a kheaders:, randstruct: or proc: subject" grep -qE '^Subject: \[PATCH [0-9/]*\] (kheaders|randstruct|proc): ' "$patch"
+	check "$name: a kheaders:, randstruct:, proc:, kernfs: or sysfs: subject" grep -qE '^Subject: \[PATCH [0-9/]*\] (kheaders|randstruct|proc|kernfs|sysfs): ' "$patch"
 	check "$name: a Signed-off-by to fill in" grep -q '^Signed-off-by: Your Name <' "$patch"
 	summary=$(scripts/checkpatch.pl --strict "$patch" 2>&1 | grep '^total: ')
 	if [[ $summary == "total: 0 errors, 0 warnings,"* ]]; then
