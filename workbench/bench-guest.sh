@@ -39,14 +39,12 @@ echo "served_bytes=$(stat -c %s "$proc")"
 # Reads of the whole file in 128 KiB calls, as cat makes them, timed in one
 # process (a process start under TCG would outweigh the read): 15 rounds,
 # each reading the files in turn, in an order that rotates, each 10 times
-# over (the guest clock may tick only every few milliseconds).  /proc in
-# 4 KiB calls too: the calls that kernfs makes of a /sys read.
+# over (the guest clock may tick only every few milliseconds).
 cat "$proc" > "$work/copy.tar.xz"
 perl -MTime::HiRes=time -e '
 	my @reads = ([read_proc_s => $ARGV[0], 131072],
 		     [read_sys_s => $ARGV[1], 131072],
-		     [read_tmpfs_s => $ARGV[2], 131072],
-		     [read_proc_4k_s => $ARGV[0], 4096]);
+		     [read_tmpfs_s => $ARGV[2], 131072]);
 	my (%t, $buf);
 	for my $round (0 .. 14) {
 		for my $i (map { ($_ + $round) % @reads } 0 .. $#reads) {

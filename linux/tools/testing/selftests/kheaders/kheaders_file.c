@@ -7,6 +7,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -15,8 +17,11 @@
 #include <time.h>
 #include <unistd.h>
 #include <grp.h>
+#include <linux/userfaultfd.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -78,10 +83,12 @@ struct attempt {
 
 /*
  * Cases per path: type and size; each offset class; each block size; five
- * of lseek; each attempt as root and as nobody; the unprivileged read, the
- * content afterwards, the concurrent readers and the single-byte ones.
+ * of lseek; reads into buffers not yet mapped in and into partly or wholly
+ * inaccessible ones; each attempt as root and as nobody; the unprivileged
+ * read, the content afterwards, the concurrent readers and the single-byte
+ * ones.
  */
-#define PER_PATH (2 + NR_OFFSETS + ARRAY_SIZE(block_sizes) + 5 + \
+#define PER_PATH (2 + NR_OFFSETS + ARRAY_SIZE(block_sizes) + 5 + 2 + \
 		  2 * NR_ATTEMPTS + 4)
 
 static const char *errname(int err)
@@ -211,8 +218,8 @@ static void test_size(const char *path, size_t read_len)
 }
 
 /*
- * A read may return fewer bytes than asked (sysfs gives at most a page per
- * call), but at least one before EOF, and the file's own.
+ * A read may return fewer bytes than asked, but at least one before EOF,
+ * and the file's own.
  */
 static void test_offsets(const char *path, int fd)
 {
@@ -252,6 +259,75 @@ static void test_block_sizes(const char *path)
 				 "%s: reads of %zu bytes concatenate to the whole\n",
 				 path, block_sizes[i]);
 	}
+}
+
+/*
+ * test_unmapped_buffers - whole reads, 128 KiB a call, each into memory
+ * whose pages are not mapped in yet: a copy that runs with page faults
+ * disabled stops there, and each read must still be filled, as from a
+ * regular file.
+ */
+#define CHUNK	(128 << 10)
+static void test_unmapped_buffers(const char *path)
+{
+	int fd = open(path, O_RDONLY);
+	size_t at = 0;
+	ssize_t r = -1;
+	bool ok = fd >= 0;
+	char *buf;
+
+	while (ok) {
+		buf = mmap(NULL, CHUNK, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (buf == MAP_FAILED)
+			ksft_exit_fail_perror("mmap");
+		r = read(fd, buf, CHUNK);
+		ok = r > 0 && at + r <= whole_len &&
+		     !memcmp(buf, whole + at, r) &&
+		     (r == CHUNK || at + r == whole_len);
+		munmap(buf, CHUNK);
+		if (ok)
+			at += r;
+	}
+	ok = !r && at == whole_len;
+	if (!ok)
+		ksft_print_msg("%s: expected %zu bytes in full reads, saw %zu, then %zd%s\n",
+			       path, whole_len, at, r, r < 0 ? " (error)" : "");
+	ksft_test_result(ok, "%s: full reads into buffers not yet mapped in\n",
+			 path);
+	if (fd >= 0)
+		close(fd);
+}
+
+/*
+ * test_inaccessible_buffers - a read into a page followed by a PROT_NONE
+ * one returns bytes from the first, the file's; a read into PROT_NONE
+ * alone fails with EFAULT.
+ */
+static void test_inaccessible_buffers(const char *path, int fd)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	char *buf = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ssize_t part, none;
+	bool part_ok, none_ok;
+
+	if (buf == MAP_FAILED || mprotect(buf + page, page, PROT_NONE))
+		ksft_exit_fail_perror("mmap");
+	part = pread(fd, buf, 2 * page, 0);
+	part_ok = part > 0 && part <= page && !memcmp(buf, whole, part);
+	none = pread(fd, buf + page, page, 0);
+	none_ok = none == -1 && errno == EFAULT;
+	if (!part_ok)
+		ksft_print_msg("%s: expected 1 to %ld bytes of the file, saw %zd%s\n",
+			       path, page, part, part < 0 ? " (error)" : "");
+	if (!none_ok)
+		ksft_print_msg("%s: expected EFAULT into PROT_NONE, saw %zd\n",
+			       path, none);
+	ksft_test_result(part_ok && none_ok,
+			 "%s: reads into inaccessible memory: the bytes before it, or EFAULT\n",
+			 path);
+	munmap(buf, 2 * page);
 }
 
 /*
@@ -593,6 +669,118 @@ static void test_fairness(const char *path)
 			 path, FAIRNESS_BOUND);
 }
 
+struct fault_reader {
+	int fd;
+	char *buf;
+	size_t len;
+	ssize_t r;
+	int err;
+};
+
+static void *fault_reader(void *arg)
+{
+	struct fault_reader *fr = arg;
+
+	fr->r = pread(fr->fd, fr->buf, fr->len, 0);
+	fr->err = errno;
+	return NULL;
+}
+
+/*
+ * test_unload_during_fault - a reader of @path waits on a fault in its own
+ * buffer, held by userfaultfd; meanwhile the module unloads, then the fault
+ * is resolved and the read ends with the file's bytes or, as any read after
+ * the removal, ENODEV.  A file whose removal waited for that reader would
+ * keep modprobe -r waiting until the end.
+ */
+#define UNLOAD_WAIT	600	/* tenths of a second */
+static void test_unload_during_fault(const char *path)
+{
+	const char *name = "unloads while a reader waits on a fault in its buffer";
+	long page = sysconf(_SC_PAGESIZE);
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	struct uffdio_zeropage zero = { 0 };
+	struct fault_reader fr = { .len = page, .r = -1 };
+	bool faulted = false, unloaded = false, read_ok;
+	struct pollfd pfd;
+	struct uffd_msg msg;
+	pthread_t reader;
+	int uffd, status, i = 0;
+	pid_t pid = -1, done = 0;
+
+	if (access("/sys/module/kheaders/refcnt", F_OK)) {
+		ksft_test_result_skip("%s: %s: kheaders is built in\n", path, name);
+		return;
+	}
+	uffd = syscall(__NR_userfaultfd, O_CLOEXEC);
+	if (uffd < 0) {
+		ksft_test_result_skip("%s: %s: userfaultfd: %s\n", path, name,
+				      errname(errno));
+		return;
+	}
+	fr.buf = mmap(NULL, page, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	reg.range.start = (unsigned long)fr.buf;
+	reg.range.len = page;
+	fr.fd = open(path, O_RDONLY);
+	if (ioctl(uffd, UFFDIO_API, &api) || fr.buf == MAP_FAILED ||
+	    ioctl(uffd, UFFDIO_REGISTER, &reg) || fr.fd < 0)
+		ksft_exit_fail_perror("userfaultfd setup");
+	if (pthread_create(&reader, NULL, fault_reader, &fr))
+		ksft_exit_fail_msg("pthread_create failed\n");
+
+	pfd.fd = uffd;
+	pfd.events = POLLIN;
+	if (poll(&pfd, 1, 30000) == 1 &&
+	    read(uffd, &msg, sizeof(msg)) == sizeof(msg))
+		faulted = msg.event == UFFD_EVENT_PAGEFAULT;
+	if (faulted) {
+		fflush(stdout);
+		pid = fork();
+		if (pid < 0)
+			ksft_exit_fail_perror("fork");
+		if (!pid) {
+			execlp("modprobe", "modprobe", "-q", "-r", "kheaders",
+			       (char *)NULL);
+			_exit(127);
+		}
+		while (i < UNLOAD_WAIT &&
+		       !(done = waitpid(pid, &status, WNOHANG))) {
+			usleep(100000);
+			i++;
+		}
+		unloaded = done == pid && WIFEXITED(status) &&
+			   !WEXITSTATUS(status);
+	}
+	/* The reader goes on; so does a modprobe -r still waiting for it. */
+	zero.range = reg.range;
+	if (ioctl(uffd, UFFDIO_ZEROPAGE, &zero) && errno != EEXIST)
+		ksft_print_msg("UFFDIO_ZEROPAGE: %s\n", errname(errno));
+	pthread_join(reader, NULL);
+	if (faulted && !done)
+		waitpid(pid, &status, 0);
+	read_ok = (fr.r > 0 && fr.r <= page && !memcmp(fr.buf, whole, fr.r)) ||
+		  (fr.r == -1 && fr.err == ENODEV);
+
+	if (!faulted)
+		ksft_print_msg("%s: expected the read to fault on its buffer\n",
+			       path);
+	if (faulted && !unloaded)
+		ksft_print_msg("%s: expected modprobe -r within %d s, %s\n", path,
+			       UNLOAD_WAIT / 10, i == UNLOAD_WAIT ?
+			       "it waited for the reader" : "it failed");
+	if (!read_ok)
+		ksft_print_msg("%s: expected the file's first bytes or ENODEV, saw %zd (%s)\n",
+			       path, fr.r, fr.r < 0 ? errname(fr.err) : "bytes");
+	ksft_test_result(faulted && unloaded && read_ok, "%s: %s\n", path, name);
+	close(fr.fd);
+	close(uffd);
+	munmap(fr.buf, page);
+	if (unloaded && system("modprobe -q kheaders"))
+		ksft_exit_fail_msg("modprobe kheaders after the unload failed\n");
+}
+
 /* unload_module - at exit, whatever the path, if this run loaded it. */
 static void unload_module(void)
 {
@@ -626,7 +814,7 @@ int main(void)
 		ksft_exit_fail_msg("one whole read of %s: %s\n", paths[0],
 				   whole ? "empty" : errname(errno));
 	ksft_print_msg("%s: %zu bytes\n", paths[0], whole_len);
-	ksft_set_plan(1 + ARRAY_SIZE(paths) * PER_PATH);
+	ksft_set_plan(2 + ARRAY_SIZE(paths) * PER_PATH);
 
 	ksft_test_result(read_matches(paths[1], 64 << 20, paths[1]),
 			 "both paths serve the same %zu bytes\n", whole_len);
@@ -639,12 +827,16 @@ int main(void)
 					   errname(errno));
 		test_offsets(paths[i], fd);
 		test_lseek(paths[i], fd);
+		test_inaccessible_buffers(paths[i], fd);
 		close(fd);
 		test_block_sizes(paths[i]);
+		test_unmapped_buffers(paths[i]);
 		test_write_attempts(paths[i]);
 		test_concurrent(paths[i]);
 		test_fairness(paths[i]);
 	}
+	/* /proc is left out: procfs waits for its readers at removal. */
+	test_unload_during_fault(paths[1]);
 
 	ksft_finished();
 }
