@@ -272,8 +272,15 @@ perl_code='
 use strict;
 use warnings;
 
+# The processes compressing groups, stopped when the archive step fails.
+our %workers;
 # Not within an eval, which handles its own.
-$SIG{__DIE__} = sub { return if $^S; print STDERR "gen_kheaders.sh: $_[0]"; exit(1); };
+$SIG{__DIE__} = sub {
+	return if $^S;
+	kill("TERM", keys(%workers));
+	print STDERR "gen_kheaders.sh: $_[0]";
+	exit(1);
+};
 # A compressor that dies makes the next write fail, and say so.
 $SIG{PIPE} = "IGNORE";
 BEGIN {
@@ -354,10 +361,11 @@ sub weight {
 	return 512 + length($data) - ($data =~ tr/ \t//);
 }
 
-# hashes LIST CACHE FRESH: [member, path, mode, md5, weight] of every
-# member in LIST, reading only the files that CACHE (a directory) has no
-# hash of, or all with FRESH, which takes from CACHE only the weights of
-# content whose hash it has.
+# hashes LIST CACHE FRESH [EACH]: [member, path, mode, md5, weight] of every
+# member in LIST, in name order, reading only the files that CACHE (a
+# directory, made if missing) has no hash of, or all with FRESH, which takes
+# from CACHE only the weights of content whose hash it has.  EACH, a sub, is
+# called with each as it is known.
 # Hashes are kept under the file status: device, inode, size, and mtime
 # and ctime to the nanosecond, as find printed them (a file that no find
 # listed is stat()ed here).  A status read before the file is does no
@@ -366,7 +374,10 @@ sub weight {
 # cache file: any later change then gets a later ctime, whatever the
 # granularity of the clock or how far it is from the local one.
 sub hashes {
-	my ($list, $dir, $fresh) = @_;
+	my ($list, $dir, $fresh, $each) = @_;
+	if (!-d $dir) {
+		mkdir($dir) or die "$dir: $!\n";
+	}
 	my $cache = "$dir/hashes";
 	my $cached = -e $cache ? slurp($cache) : "";
 	my %old = $cached =~ /^([^\t]*)\t(.*)$/mg;
@@ -397,9 +408,7 @@ sub hashes {
 		}
 		push(@entries, [$ctime, "$path\t$key\t$value\n"]);
 		push(@members, [$member, $path, $perm, split(/ /, $value)]);
-	}
-	if (!-d $dir) {
-		mkdir($dir) or die "$dir: $!\n";
+		$each->($members[-1]) if $each;
 	}
 	my $tmp = "$cache.tmp$$";
 	open(my $fh, ">", $tmp) or die "$tmp: $!\n";
@@ -539,6 +548,7 @@ if ($mode eq "finish") {
 	exit(0);
 }
 
+require POSIX;
 my ($list, $tmp, $strip, $cache, $jobs, $script, @xz);
 ($list, $mtime, $tmp, $strip, $cache, $jobs, $script, @xz) = @ARGV;
 # Without a cache, a directory that goes with the run.
@@ -562,8 +572,11 @@ my $header_name = qr{#[ \t]*(?:include(?:_next)?|import)\b[ \t]*<[^>\n]*>};
 
 # Lines with no literal, comment, splice or header name, of which stripping
 # changes only the whitespace; taken where the scan is in the state at the
-# start of a line, as also after a comment that ended the line.
+# start of a line, as also after a comment that ended the line.  Comments
+# alone on their lines go along (quiet lines): they leave nothing.
 my $plain_lines = qr{(?:[ \t]*+(?!#[ \t]*+(?:include|import))[^"\x27/\\\n]*+\n)++};
+my $quiet_lines = qr{(?:[ \t]*+(?:(?!\#[ \t]*+(?:include|import))[^"\x27/\\\n]*+|
+		    /\*(?:[^*]++|\*(?!/))*+\*/[ \t]*+|//[^\\\n]*+)\n)++}x;
 
 sub strip_header {
 	my ($data) = @_;
@@ -594,13 +607,20 @@ sub strip_header {
 	pos($data) = 0;
 	while ((my $at = pos($data)) < length($data)) {
 		my $c = substr($data, $at, 1);
+		# The common case, taken whole: all that changes is whitespace,
+		# and the state is as at the start.  An SPDX comment is kept:
+		# then only the plain lines before it are.
 		if ($line eq "" && $bol && !$gap && !$spliced &&
-		    $data =~ /\G($plain_lines)/gc) {
-			# The common case, taken whole: all that changes is
-			# whitespace, and the state is as at the start.
-			(my $lines = $1) =~ tr/\t/ /;
+		    $data =~ /\G($quiet_lines)/gc &&
+		    (index($1, "SPDX-License-Identifier") < 0 ||
+		     (pos($data) = $at, $data =~ /\G($plain_lines)/gc))) {
+			(my $lines = $1) =~ s{/\*(?:[^*]++|\*(?!/))*+\*/|//[^\n]*+}{}g;
+			$lines =~ tr/\t/ /;
 			$lines =~ tr/ //s;
-			$lines =~ s/ ?\n ?/\n/g;
+			# Two plain substitutions, much faster than one with
+			# optional spaces.
+			$lines =~ s/ \n/\n/g;
+			$lines =~ s/\n /\n/g;
 			$lines =~ tr/\n//s;
 			$lines =~ s/^[ \n]+//;
 			$out .= $lines;
@@ -672,14 +692,13 @@ sub strip_header {
 }
 
 # The archive is made of groups of members, in name order, each compressed
-# alone into one xz block: JOBS groups at a time, and only those whose block
-# the cache does not hold already, made from the same bytes by the same
-# generator and xz.  A group ends at 2.75 MiB, or past 2.25 MiB before a
-# member whose name hashes to 0 modulo 16, by the weight of its members.  The
-# bounds depend on the names, and on the content only where a change moves
-# a group across those sizes: an edited header costs the compression of
-# its group alone.  The bytes are those of a run from scratch, whatever
-# the jobs or what the cache held.
+# alone into one xz block, and only if the cache does not hold that block
+# already, made from the same bytes by the same generator and xz.  A group
+# ends at 2.75 MiB, or past 2.25 MiB before a member whose name hashes to 0
+# modulo 16, by the weight of its members.  The bounds depend on the names,
+# and on the content only where a change moves a group across those sizes:
+# an edited header costs the compression of its group alone.  The bytes are
+# those of a run from scratch, whatever the jobs or what the cache held.
 my ($group_min, $group_max, $cut_one_in) = (9 << 18, 11 << 18, 16);
 
 # version PROGRAM: what PROGRAM --version prints.
@@ -693,25 +712,6 @@ sub version {
 # All but the members that the bytes of a block depend on.
 my $salt = join("\0", slurp($script), version($xz[0]), version($strip), @xz,
 		$mtime, $ENV{SRCARCH}, "");
-
-my @groups;
-# Every file read again: the cache of hashes decides whether to make the
-# archive, never what goes in it.
-for my $m (hashes($list, $cache, 1)) {
-	my ($member, $path, $perm, $md5, $weight) = @$m;
-	my $g = $groups[-1];
-	if (!$g || $g->{size} >= $group_max ||
-	    ($g->{size} >= $group_min &&
-	     hex(substr(Digest::MD5::md5_hex($member), 0, 7)) % $cut_one_in == 0)) {
-		$g = { members => [], size => 0, md5 => Digest::MD5->new() };
-		$g->{md5}->add($salt);
-		push(@groups, $g);
-	}
-	push(@{$g->{members}}, $m);
-	$g->{md5}->add(join("\0", $member, $perm, $md5, ""));
-	$g->{size} += $weight;
-}
-die "no members to archive\n" if !@groups;
 
 # member_data MEMBER PATH MD5: what the archive holds of a file.
 sub member_data {
@@ -734,81 +734,99 @@ sub member_data {
 	return $data;
 }
 
-# tar_data MEMBERS: the tar data of the members of a group.
-sub tar_data {
-	return map { tar_member($_->[0], $_->[2], member_data(@$_[0, 1, 3])) } @_;
-}
-
-# compress GROUPS: one xz for all (its memory made once), a block each,
-# which is what xz makes of that group alone; each kept in its file as a
-# stream of its own.  A group alone goes to xz as it is made.
+# compress GROUP: its block, from an xz of its own fed member by member,
+# kept in its file as a stream of its own.
 sub compress {
-	my @tars = @_ == 1 ? () : map { join("", tar_data(@{$_->{members}})) } @_;
-	my @list = @tars ? ("--block-list=" . join(",", map { length } @tars)) : ();
-	my $job = "$tmp/job$$.xz";
-	open(STDOUT, ">:raw", $job) or die "$job: $!\n";
-	open(my $out, "|-", @xz, @list) or die "$xz[0]: $!\n";
-	# Not the archive: strip runs here.
+	my ($g) = @_;
+	my $new = "$tmp/$g->{key}.new";
+	open(STDOUT, ">:raw", $new) or die "$new: $!\n";
+	open(my $out, "|-", @xz) or die "$xz[0]: $!\n";
+	# Not the block: strip runs here.
 	open(STDOUT, ">&", \*STDERR) or die "stdout: $!\n";
 	binmode($out);
-	if (@tars) {
-		print $out @tars or die "$xz[0]: $!\n";
-	} else {
-		for (@{$_[0]->{members}}) {
-			print $out tar_data($_) or die "$xz[0]: $!\n";
-		}
+	for (@{$g->{members}}) {
+		print $out tar_member($_->[0], $_->[2], member_data(@$_[0, 1, 3]))
+			or die "$xz[0]: $!\n";
 	}
 	close($out) or die "$xz[0] failed\n";
-	my ($flags, $blocks, $records) = split_xz(slurp($job), $xz[0]);
-	die "$xz[0]: not a block per group\n" if @$records != 2 * @_;
-	for my $g (@_) {
-		my @record = splice(@$records, 0, 2);
-		my $block = substr($blocks, 0, $record[0] + (-$record[0] % 4), "");
-		my $new = "$tmp/$g->{key}.new";
-		open(my $fh, ">:raw", $new) or die "$new: $!\n";
-		write_xz($fh, $flags, $block, @record);
-		close($fh) or die "$new: $!\n";
-		rename($new, $g->{file}) or die "$g->{file}: $!\n";
+	my (undef, undef, $records) = split_xz(slurp($new), $xz[0]);
+	die "$xz[0]: not one block for a group\n" if @$records != 2;
+	rename($new, $g->{file}) or die "$g->{file}: $!\n";
+}
+
+# Groups are compressed as the pass that hashes the files closes them, each
+# by a process of its own, JOBS at a time: the first ones start while the
+# pass goes on.  Those that wait go largest first.
+my (@groups, %used, @waiting, $failed);
+
+# start_workers: start waiting groups while fewer than JOBS run.
+sub start_workers {
+	while (@waiting && !$failed && keys(%workers) < $jobs) {
+		my $g = shift(@waiting);
+		my $pid = fork() // die "fork: $!\n";
+		if (!$pid) {
+			%workers = ();
+			compress($g);
+			exit(0);
+		}
+		$workers{$pid} = 1;
 	}
 }
 
-my (@todo, %used);
-for my $g (@groups) {
+# ended PID: a worker ended, with status $?.
+sub ended {
+	$failed = 1 if $? || !delete($workers{$_[0]});
+}
+
+# close_group: the last group has all its members: take its block from the
+# cache, or have it made.  A damaged block is made again.
+sub close_group {
+	my $g = $groups[-1] or return;
 	$g->{key} = $g->{md5}->hexdigest();
 	$g->{file} = "$cache/$g->{key}.xz";
 	$used{"$g->{key}.xz"} = 1;
-	# A damaged block is made again.
 	my @xz = -f $g->{file} ? eval { split_xz(slurp($g->{file}), $g->{file}) } : ();
 	if (@xz && @{$xz[2]} == 2) {
 		$g->{xz} = \@xz;
-	} else {
-		push(@todo, $g);
+		return;
 	}
-}
-# The groups to compress, shared out among the jobs by size, the largest
-# first; the bytes do not depend on it.
-my @jobs = map { { size => 0, groups => [] } } 1 .. $jobs;
-for my $g (sort { $b->{size} <=> $a->{size} } @todo) {
-	my ($job) = sort { $a->{size} <=> $b->{size} } @jobs;
-	push(@{$job->{groups}}, $g);
-	$job->{size} += $g->{size};
-}
-my %pids;
-for my $job (grep { @{$_->{groups}} } @jobs) {
-	my $pid = fork() // die "fork: $!\n";
-	if (!$pid) {
-		compress(@{$job->{groups}});
-		exit(0);
+	push(@waiting, $g);
+	while ((my $pid = waitpid(-1, POSIX::WNOHANG())) > 0) {
+		ended($pid);
 	}
-	$pids{$pid} = 1;
+	start_workers();
 }
-my $failed;
-while (%pids) {
+
+# Every file read again: the cache of hashes decides whether to make the
+# archive, never what goes in it.
+hashes($list, $cache, 1, sub {
+	my ($m) = @_;
+	my ($member, $perm, $md5, $weight) = @$m[0, 2, 3, 4];
+	my $g = $groups[-1];
+	if (!$g || $g->{size} >= $group_max ||
+	    ($g->{size} >= $group_min &&
+	     hex(substr(Digest::MD5::md5_hex($member), 0, 7)) % $cut_one_in == 0)) {
+		close_group();
+		$g = { members => [], size => 0, md5 => Digest::MD5->new() };
+		$g->{md5}->add($salt);
+		push(@groups, $g);
+	}
+	push(@{$g->{members}}, $m);
+	$g->{md5}->add(join("\0", $member, $perm, $md5, ""));
+	$g->{size} += $weight;
+});
+close_group();
+@waiting = sort { $b->{size} <=> $a->{size} } @waiting;
+start_workers();
+# After a failure, the others are stopped on the way out.
+while (%workers && !$failed) {
 	my $pid = wait();
 	last if $pid < 0;
-	$failed = 1 if $? || !delete($pids{$pid});
+	ended($pid);
+	start_workers();
 }
 die "compressing the archive failed\n" if $failed;
+die "no members to archive\n" if !@groups;
 
 my ($flags, $data, @records) = ("", "");
 for my $g (@groups) {
