@@ -32,7 +32,8 @@
 # that the bytes depend on the inputs alone.  The ELF files archived are
 # host programs, which the host's strip strips; in a cross build, they are
 # built again for the target (see cross_build), and $(STRIP) strips them.
-# Needs GNU find (-printf), and Perl with Digest::MD5 and Time::HiRes
+# Headers are archived compact, their tokens unchanged, by the host program
+# scripts/kheaders_compact, which the archive step runs.  Needs GNU find (-printf), and Perl with Digest::MD5 and Time::HiRes
 # (Debian: perl, not perl-base alone).
 
 set -eu
@@ -262,7 +263,7 @@ list_members() {
 # The Perl part: one process for all files.
 #   manifest LIST CACHE		print "md5 mode member" for every member
 #				in LIST
-#   archive LIST MTIME TMP STRIP CACHE JOBS SCRIPT XZ...
+#   archive LIST MTIME TMP STRIP COMPACT CACHE JOBS SCRIPT XZ...
 #				write the tar data, compressed by XZ, to
 #				stdout
 #   finish PART MTIME TMP SYMVERS XZ...
@@ -549,147 +550,10 @@ if ($mode eq "finish") {
 }
 
 require POSIX;
-my ($list, $tmp, $strip, $cache, $jobs, $script, @xz);
-($list, $mtime, $tmp, $strip, $cache, $jobs, $script, @xz) = @ARGV;
+my ($list, $tmp, $strip, $compact, $cache, $jobs, $script, @xz);
+($list, $mtime, $tmp, $strip, $compact, $cache, $jobs, $script, @xz) = @ARGV;
 # Without a cache, a directory that goes with the run.
 $cache = $tmp if $cache eq "";
-
-# Headers are made compact, their tokens unchanged: comments go (SPDX ones
-# stay), and so do blank lines, indentation, trailing whitespace and runs
-# of whitespace within a line; literals and header names stay.  One forward
-# scan follows the C lexer (translation phases 1 to 3): line splices,
-# comments, string and character literals (which end at the end of the line when
-# unmatched, as in an assembler comment), header names, and whether the
-# logical line is a directive.  A comment becomes one space, or a line break
-# where that is the same to the preprocessor: over several lines, outside a
-# directive, and not followed by a "#" that would then start one.
-# A string or character literal, line splices included.
-my $literal = qr{"(?:[^"\\\n]++|\\[ \t]*\n|\\.)*+"?|
-		 \x27(?:[^\x27\\\n]++|\\[ \t]*\n|\\.)*+\x27?}x;
-
-# An #include directive with its header name, which is no comment.
-my $header_name = qr{#[ \t]*(?:include(?:_next)?|import)\b[ \t]*<[^>\n]*>};
-
-# Lines with no literal, comment, splice or header name, of which stripping
-# changes only the whitespace; taken where the scan is in the state at the
-# start of a line, as also after a comment that ended the line.  Comments
-# alone on their lines go along (quiet lines): they leave nothing.
-my $plain_lines = qr{(?:[ \t]*+(?!#[ \t]*+(?:include|import))[^"\x27/\\\n]*+\n)++};
-my $quiet_lines = qr{(?:[ \t]*+(?:(?!\#[ \t]*+(?:include|import))[^"\x27/\\\n]*+|
-		    /\*(?:[^*]++|\*(?!/))*+\*/[ \t]*+|//[^\\\n]*+)\n)++}x;
-
-sub strip_header {
-	my ($data) = @_;
-	$data =~ s/\r\n/\n/g;
-	my $out = "";
-	my $line = "";		# the output line being built
-	my $content = 0;	# it has a token
-	my $gap = 0;		# whitespace since its last token
-	my $spliced = 0;	# the output line before it ended in a splice
-	my $bol = 1;		# no token yet on this logical line
-	my $directive = 0;	# this logical line is a directive
-
-	# A gap before a token is one space, also at the start of a line after
-	# a splice ($spliced 1) that did not end in one ($spliced 2), where it
-	# keeps the token apart from the line before.
-	my $token = sub {
-		$line .= " " if $gap && ($content || $spliced == 1);
-		$line .= $_[0];
-		($content, $gap) = (1, 0);
-	};
-	# An empty line is dropped, unless it ends a directive after a splice.
-	my $end_line = sub {
-		$out .= "$line\n" if $content;
-		$out .= "\n" if !$content && $spliced;
-		($line, $content, $gap, $spliced) = ("", 0, 0, 0);
-	};
-
-	pos($data) = 0;
-	while ((my $at = pos($data)) < length($data)) {
-		my $c = substr($data, $at, 1);
-		# The common case, taken whole: all that changes is whitespace,
-		# and the state is as at the start.  An SPDX comment is kept:
-		# then only the plain lines before it are.
-		if ($line eq "" && $bol && !$gap && !$spliced &&
-		    $data =~ /\G($quiet_lines)/gc &&
-		    (index($1, "SPDX-License-Identifier") < 0 ||
-		     (pos($data) = $at, $data =~ /\G($plain_lines)/gc))) {
-			(my $lines = $1) =~ s{/\*(?:[^*]++|\*(?!/))*+\*/|//[^\n]*+}{}g;
-			$lines =~ tr/\t/ /;
-			$lines =~ tr/ //s;
-			# Two plain substitutions, much faster than one with
-			# optional spaces.
-			$lines =~ s/ \n/\n/g;
-			$lines =~ s/\n /\n/g;
-			$lines =~ tr/\n//s;
-			$lines =~ s/^[ \n]+//;
-			$out .= $lines;
-		} elsif ($c eq "\n") {
-			pos($data) = $at + 1;
-			$end_line->();
-			($bol, $directive) = (1, 0);
-		} elsif ($c eq "\"" || $c eq "\x27") {
-			$data =~ /\G($literal)/gc;
-			$bol = 0;
-			$token->($1);
-		} elsif ($c eq "/" && substr($data, $at + 1, 1) =~ m{^[/*]}) {
-			my $end = substr($data, $at + 1, 1) eq "*" ?
-				index($data, "*/", $at + 2) : -2;
-			if ($end == -2) {
-				$data =~ m{\G//(?:[^\\\n]++|\\[ \t]*\n|\\)*+}gc;
-			} else {
-				pos($data) = $end < 0 ? length($data) : $end + 2;
-			}
-			my $comment = substr($data, $at, pos($data) - $at);
-			$at = pos($data);
-			if (index($comment, "SPDX-License-Identifier") >= 0) {
-				$token->($comment);
-			} elsif (!$directive && $end != -2 &&
-				 index($comment, "\n") >= 0 &&
-				 $data !~ /\G[ \t]*(?:#|%:)/gc) {
-				$end_line->();
-			} else {
-				$gap = 1;
-			}
-			pos($data) = $at;
-		} elsif ($c eq "\\" && $data =~ /\G\\[ \t]*\n/gc) {
-			# A splice: the logical line goes on, on the next line.
-			# A gap on a line without a token carries over.
-			my $sep = $gap && $content;
-			$out .= $line . ($sep ? " " : "") . "\\\n";
-			$gap = 0 if $content;
-			($line, $content, $spliced) = ("", 0, $sep ? 2 : 1);
-		} elsif ($c eq "/" || $c eq "\\") {
-			pos($data) = $at + 1;
-			$bol = 0;
-			$token->($c);
-		} elsif ($bol && $data =~ /\G([ \t]*)($header_name)/gc) {
-			$gap ||= $1 ne "";
-			$token->($2);
-			($bol, $directive) = (0, 1);
-		} else {
-			# Tokens and whitespace up to the next character that
-			# may start a literal, a comment, a splice or a line.
-			$data =~ /\G([^"\x27\/\\\n]+)/gc;
-			my $span = $1;
-			$span =~ tr/\t/ /;
-			$span =~ tr/ //s;
-			if (substr($span, 0, 1) eq " ") {
-				$gap = 1;
-				substr($span, 0, 1) = "";
-			}
-			next if $span eq "";
-			my $end_gap = substr($span, -1) eq " ";
-			chop($span) if $end_gap;
-			$directive = 1 if $bol && $span =~ /^(?:#|%:)/;
-			$bol = 0;
-			$token->($span);
-			$gap = $end_gap;
-		}
-	}
-	$end_line->() if $line ne "";
-	return $out;
-}
 
 # The archive is made of groups of members, in name order, each compressed
 # alone into one xz block, and only if the cache does not hold that block
@@ -710,10 +574,11 @@ sub version {
 }
 
 # All but the members that the bytes of a block depend on.
-my $salt = join("\0", slurp($script), version($xz[0]), version($strip), @xz,
-		$mtime, $ENV{SRCARCH}, "");
+my $salt = join("\0", slurp($script), slurp($compact), version($xz[0]),
+		version($strip), @xz, $mtime, $ENV{SRCARCH}, "");
 
-# member_data MEMBER PATH MD5: what the archive holds of a file.
+# member_data MEMBER PATH MD5: what the archive holds of a file, and
+# whether it is a header to make compact.
 sub member_data {
 	my ($member, $path, $md5) = @_;
 	my $data = slurp($path);
@@ -725,27 +590,49 @@ sub member_data {
 		my $copy = "$tmp/elf$$";
 		system($strip, "--remove-section=.note.gnu.build-id",
 		       "-o", $copy, $path) == 0 or die "$path: strip failed\n";
-		return slurp($copy);
+		return (slurp($copy), 0);
 	}
 	# Generated headers checked by a hash on their last line stay.
-	if (is_header($member) && $data !~ m{\n// [0-9a-f]{40}\n?\z}) {
-		return strip_header($data);
-	}
-	return $data;
+	return ($data, is_header($member) && $data !~ m{\n// [0-9a-f]{40}\n?\z});
 }
 
-# compress GROUP: its block, from an xz of its own fed member by member,
-# kept in its file as a stream of its own.
+# make_compact DATA...: the headers DATA made compact, by one run of
+# scripts/kheaders_compact: each goes to it and comes back as its size in
+# decimal, a newline and its bytes.
+sub make_compact {
+	return () if !@_;
+	my $in = "$tmp/compact$$";
+	open(my $fh, ">:raw", $in) or die "$in: $!\n";
+	print $fh map { length($_) . "\n" . $_ } @_ or die "$in: $!\n";
+	close($fh) or die "$in: $!\n";
+	open(STDIN, "<", $in) or die "$in: $!\n";
+	open($fh, "-|", $compact) or die "$compact: $!\n";
+	binmode($fh);
+	my @out;
+	while (defined(my $size = <$fh>)) {
+		$size =~ /^(\d+)\n\z/ && read($fh, my $data, $1) == $1
+			or die "$compact: output cut short\n";
+		push(@out, $data);
+	}
+	close($fh) && @out == @_ or die "$compact failed\n";
+	return @out;
+}
+
+# compress GROUP: its block, from an xz of its own, kept in its file as a
+# stream of its own.
 sub compress {
 	my ($g) = @_;
+	my @data = map { [member_data(@$_[0, 1, 3])] } @{$g->{members}};
+	my @headers = grep { $_->[1] } @data;
+	my @compact = make_compact(map { $_->[0] } @headers);
+	$_->[0] = shift(@compact) for @headers;
 	my $new = "$tmp/$g->{key}.new";
 	open(STDOUT, ">:raw", $new) or die "$new: $!\n";
 	open(my $out, "|-", @xz) or die "$xz[0]: $!\n";
-	# Not the block: strip runs here.
 	open(STDOUT, ">&", \*STDERR) or die "stdout: $!\n";
 	binmode($out);
-	for (@{$g->{members}}) {
-		print $out tar_member($_->[0], $_->[2], member_data(@$_[0, 1, 3]))
+	for my $m (@{$g->{members}}) {
+		print $out tar_member($m->[0], $m->[2], shift(@data)->[0])
 			or die "$xz[0]: $!\n";
 	}
 	close($out) or die "$xz[0] failed\n";
@@ -904,6 +791,10 @@ cmd_archive() {
 		strip="strip"
 		need strip binutils
 	fi
+	# A host program built with the scripts, before the descent.
+	compact=scripts/kheaders_compact
+	[ -x "$compact" ] ||
+		die "$compact: missing; it is built with the scripts when CONFIG_IKHEADERS is set"
 
 	start "$out"
 	if [ -n "$cross" ]; then
@@ -912,8 +803,8 @@ cmd_archive() {
 	fi
 	list_members "$lds" > "$tmp/list" || die "listing the inputs failed"
 	# shellcheck disable=SC2086 # XZ and the options are words
-	"$perl" -e "$perl_code" archive "$tmp/list" "$mtime" "$tmp" \
-		"$strip" "$cache" "$jobs" "$0" $xz $xz_options --threads=1 > "$tmp/tar.xz"
+	"$perl" -e "$perl_code" archive "$tmp/list" "$mtime" "$tmp" "$strip" \
+		"$compact" "$cache" "$jobs" "$0" $xz $xz_options --threads=1 > "$tmp/tar.xz"
 	mv -f "$tmp/tar.xz" "$out"
 }
 

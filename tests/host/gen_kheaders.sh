@@ -13,6 +13,9 @@ top=$(cd "$here/../.." && pwd)
 gen=$top/linux/scripts/gen_kheaders.sh
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# The host program of the archive step, built as scripts/Makefile does.
+gcc -O2 -Wall -Werror -o "$work/kheaders_compact" "$top/linux/scripts/kheaders_compact.c" ||
+	{ echo "not ok - scripts/kheaders_compact.c does not build"; exit 1; }
 
 # make_fixture DIR: a source tree and an O= object tree under DIR.
 make_fixture() {
@@ -56,6 +59,7 @@ make_fixture() {
 	cp "$obj/scripts/basic/fixdep" "$obj/scripts/genksyms/genksyms"
 	cp "$obj/scripts/basic/fixdep" "$obj/scripts/asn1_compiler"
 	echo 'object' > "$obj/scripts/basic/fixdep.o"
+	cp "$work/kheaders_compact" "$obj/scripts/"
 	echo 'SECTIONS { }' > "$obj/kernel/kheaders_module.lds"
 }
 
@@ -330,6 +334,30 @@ rc=$?
 check "missing xz fails the generation" test "$rc" != 0
 check "the error names xz and its Debian package" grep -q "'xz' not found.*xz-utils" "$work/err"
 check "and no archive is written" test ! -e "$work/a/obj/kernel/out.tar.xz"
+# The host program that makes headers compact: missing, or failing.
+mv "$work/a/obj/scripts/kheaders_compact" "$work/compact.saved"
+gen "$work/a" archive kernel/out.tar.xz kernel/kheaders_module.lds '' 2> "$work/err"
+rc=$?
+check "a missing scripts/kheaders_compact fails the generation, named" \
+	sh -c "test $rc = 1 && grep -q 'scripts/kheaders_compact: missing; it is built with the scripts' '$work/err'"
+printf '#!/bin/sh\nhead -c 100 > /dev/null\necho 5; echo ab\n' > "$work/a/obj/scripts/kheaders_compact"
+chmod +x "$work/a/obj/scripts/kheaders_compact"
+gen "$work/a" archive kernel/out.tar.xz kernel/kheaders_module.lds '' 2> "$work/err"
+rc=$?
+check "one whose output is cut short fails it with a message" \
+	sh -c "test $rc = 1 && grep -q 'kheaders_compact: output cut short' '$work/err'"
+check "and no archive is written (compact)" test ! -e "$work/a/obj/kernel/out.tar.xz"
+mv "$work/compact.saved" "$work/a/obj/scripts/kheaders_compact"
+printf '10\nabc' | "$work/kheaders_compact" > /dev/null 2> "$work/err"
+rc=$?
+check "kheaders_compact: input cut short is an error" \
+	sh -c "test $rc = 1 && grep -q 'input cut short' '$work/err'"
+printf '3\nabc4' | "$work/kheaders_compact" > /dev/null 2> "$work/err"
+rc=$?
+check "kheaders_compact: a size without its newline is an error" \
+	sh -c "test $rc = 1 && grep -q 'bad input' '$work/err'"
+check "kheaders_compact: headers in, the same number out, each framed" \
+	bash -c "printf '9\\nint  a;\\n\\n0\\n' | '$work/kheaders_compact' | cmp - <(printf '7\\nint a;\\n0\\n')"
 for stamp in 'not a date' @-1 @8589934592; do
 	gen "$work/a" archive kernel/out.tar.xz kernel/kheaders_module.lds "$stamp" 2> "$work/err"
 	check "TIMESTAMP '$stamp' is refused, and says why" \
