@@ -33,8 +33,9 @@
 # host programs, which the host's strip strips; in a cross build, they are
 # built again for the target (see cross_build), and $(STRIP) strips them.
 # Headers are archived compact, their tokens unchanged, by the host program
-# scripts/kheaders_compact, which the archive step runs.  Needs GNU find (-printf), and Perl with Digest::MD5 and Time::HiRes
-# (Debian: perl, not perl-base alone).
+# scripts/kheaders_compact, which the archive step runs.  Needs GNU find
+# (-printf), and Perl with Digest::MD5 and Time::HiRes (Debian: perl, not
+# perl-base alone).
 
 set -eu
 
@@ -619,20 +620,22 @@ sub make_compact {
 }
 
 # compress GROUP: its block, from an xz of its own, kept in its file as a
-# stream of its own.
+# stream of its own.  Members go to xz in batches: it starts on the first
+# while the next are read and made compact.
 sub compress {
 	my ($g) = @_;
-	my @data = map { [member_data(@$_[0, 1, 3])] } @{$g->{members}};
-	my @headers = grep { $_->[1] } @data;
-	my @compact = make_compact(map { $_->[0] } @headers);
-	$_->[0] = shift(@compact) for @headers;
 	my $new = "$tmp/$g->{key}.new";
 	open(STDOUT, ">:raw", $new) or die "$new: $!\n";
 	open(my $out, "|-", @xz) or die "$xz[0]: $!\n";
 	open(STDOUT, ">&", \*STDERR) or die "stdout: $!\n";
 	binmode($out);
-	for my $m (@{$g->{members}}) {
-		print $out tar_member($m->[0], $m->[2], shift(@data)->[0])
+	my @members = @{$g->{members}};
+	while (my @batch = splice(@members, 0, 128)) {
+		my @data = map { [member_data(@$_[0, 1, 3])] } @batch;
+		my @headers = grep { $_->[1] } @data;
+		my @compact = make_compact(map { $_->[0] } @headers);
+		$_->[0] = shift(@compact) for @headers;
+		print $out map { tar_member($_->[0], $_->[2], shift(@data)->[0]) } @batch
 			or die "$xz[0]: $!\n";
 	}
 	close($out) or die "$xz[0] failed\n";
