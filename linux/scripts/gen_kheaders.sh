@@ -275,14 +275,19 @@ use strict;
 use warnings;
 
 # The processes compressing groups, stopped when the archive step fails.
+# Each leads a process group of its own, with its xz and other programs:
+# the group is stopped, and the worker waited for.
 our %workers;
 # Not within an eval, which handles its own.
 $SIG{__DIE__} = sub {
 	return if $^S;
-	kill("TERM", keys(%workers));
+	kill("TERM", map { -$_ } keys(%workers));
+	waitpid($_, 0) for keys(%workers);
 	print STDERR "gen_kheaders.sh: $_[0]";
 	exit(1);
 };
+# Interrupted, it stops them too: they are not in the group of make.
+$SIG{$_} = sub { die "interrupted\n" } for qw(HUP INT TERM);
 # A compressor that dies makes the next write fail, and say so.
 $SIG{PIPE} = "IGNORE";
 BEGIN {
@@ -656,16 +661,21 @@ sub start_workers {
 		my $pid = fork() // die "fork: $!\n";
 		if (!$pid) {
 			%workers = ();
+			$SIG{$_} = "DEFAULT" for qw(HUP INT TERM);
+			setpgrp(0, 0);
 			compress($g);
 			exit(0);
 		}
+		# Before the worker runs anything that the parent would miss.
+		setpgrp($pid, $pid);
 		$workers{$pid} = 1;
 	}
 }
 
-# ended PID: a worker ended, with status $?.
+# ended PID: a child ended, with status $?.  The parent has no other than
+# workers while they run.
 sub ended {
-	$failed = 1 if $? || !delete($workers{$_[0]});
+	$failed = 1 if delete($workers{$_[0]}) && $?;
 }
 
 # close_group: the last group has all its members: take its block from the

@@ -33,6 +33,8 @@ static void die(const char *what)
 
 static void put(struct buf *b, const char *s, size_t n)
 {
+	if (!n)
+		return;
 	if (b->len + n > b->size) {
 		b->size = (b->len + n) * 2 + 4096;
 		b->p = realloc(b->p, b->size);
@@ -296,16 +298,35 @@ static void compact(const char *d, size_t n)
 		end_line();
 }
 
+/*
+ * read_size: the size before the next header, in decimal digits ended by a
+ * newline; false at the end of the input.  A header is a file of the
+ * kernel tree: a gigabyte is past any.
+ */
+static bool read_size(size_t *size)
+{
+	int c = getchar();
+
+	if (c == EOF && !ferror(stdin))
+		return false;
+	*size = 0;
+	do {
+		if (c < '0' || c > '9' || *size > (1UL << 30) / 10)
+			die("bad input: a size in decimal, a newline, the bytes");
+		*size = *size * 10 + c - '0';
+		c = getchar();
+	} while (c != '\n');
+	return true;
+}
+
 int main(void)
 {
 	char *in = NULL;
 	size_t size;
 
-	while (scanf("%zu", &size) == 1) {
+	while (read_size(&size)) {
 		size_t n = 0;
 
-		if (getchar() != '\n')
-			die("bad input: a size, a newline, the bytes");
 		in = realloc(in, size + 1);
 		if (!in)
 			die("out of memory");
@@ -317,10 +338,10 @@ int main(void)
 				in[n++] = in[i];
 		compact(in, n);
 		printf("%zu\n", out.len);
-		fwrite(out.p, 1, out.len, stdout);
+		if (out.len)
+			fwrite(out.p, 1, out.len, stdout);
 	}
-	if (!feof(stdin) || ferror(stdin))
-		die("bad input: a size, a newline, the bytes");
+	free(in);
 	if (fflush(stdout) || ferror(stdout))
 		die("write error");
 	return 0;

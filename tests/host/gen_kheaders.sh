@@ -324,6 +324,25 @@ check "a compressor killed mid-run fails the generation with a message" \
 check "and leaves the previous archive as it was (killed)" \
 	cmp "$work/prev.tar.xz" "$work/a/obj/kernel/out.tar.xz"
 rm "$work/a/obj/kernel/out.tar.xz"
+# Interrupted (make stopped by ^C) while compressors run: none is left,
+# nor any other process of the generator.
+# shellcheck disable=SC2016 # expanded by the scripts they make and run
+printf '#!/bin/sh\n[ "$1" = --version ] && exec xz --version\nexec sleep 300 < /dev/null\n' > "$work/xz-hangs"
+chmod +x "$work/xz-hangs"
+# shellcheck disable=SC2016
+(cd "$work/c/obj" && exec setsid sh -c 'srctree=$1/src SRCARCH=x86 XZ=$2 exec sh "$3" archive kernel/int.tar.xz kernel/kheaders_module.lds ""' \
+	sh "$work/c" "$work/xz-hangs" "$gen") 2> "$work/err" &
+gen_pid=$!
+for _ in $(seq 100); do pgrep -f "sleep 300" > /dev/null && break; sleep 0.1; done
+kill -INT -- "-$gen_pid"
+wait "$gen_pid"
+rc=$?
+check "interrupted while compressing: it fails, and says so" \
+	sh -c "test $rc != 0 && grep -q 'gen_kheaders.sh: interrupted' '$work/err'"
+check "and no compressor or worker is left running" \
+	sh -c "! pgrep -f 'sleep 30[0]|int[.]tar[.]xz' > /dev/null"
+check "and neither an archive nor a temporary directory is left" \
+	sh -c "! ls -a '$work/c/obj/kernel' | grep -q 'int.tar.xz'"
 # A PATH with every tool but xz.
 mkdir "$work/bin"
 for tool in sh cat sort awk sed find grep mktemp rm mv perl strip; do
@@ -356,6 +375,12 @@ printf '3\nabc4' | "$work/kheaders_compact" > /dev/null 2> "$work/err"
 rc=$?
 check "kheaders_compact: a size without its newline is an error" \
 	sh -c "test $rc = 1 && grep -q 'bad input' '$work/err'"
+for size in -1 18446744073709551615 99999999999; do
+	printf '%s\nabc' "$size" | "$work/kheaders_compact" > /dev/null 2> "$work/err"
+	rc=$?
+	check "kheaders_compact: size $size is refused, with a message" \
+		sh -c "test $rc = 1 && grep -q 'bad input' '$work/err'"
+done
 check "kheaders_compact: headers in, the same number out, each framed" \
 	bash -c "printf '9\\nint  a;\\n\\n0\\n' | '$work/kheaders_compact' | cmp - <(printf '7\\nint a;\\n0\\n')"
 for stamp in 'not a date' @-1 @8589934592; do
