@@ -66,8 +66,9 @@ enabled() {
 }
 
 # The status of a file as find prints it, as the hash cache keys it: device,
-# inode, size, mtime and ctime to the nanosecond, and the permissions.
-status='%D %i %s %T@ %C@ %m'
+# inode, size and ctime to the nanosecond (any change to the content or the
+# mtime sets the ctime), and the permissions.
+status='%D %i %s %C@ %m'
 
 # find_files TAG DIR...: print "TAG<TAB>status<TAB>file<NUL>" for the regular
 # files under the DIRs, leaving out hidden files (.*.cmd, NFS and AFS
@@ -308,18 +309,13 @@ sub slurp {
 	return $data // "";
 }
 
+# members LIST: [member, path, status] of every member in LIST (the text of
+# the list), in name order; the status is undefined for those that find
+# did not list.
 sub members {
-	my ($list) = @_;
-	my $fh;
-	if ($list eq "-") {
-		$fh = \*STDIN;
-	} else {
-		open($fh, "<", $list) or die "$list: $!\n";
-	}
-	local $/ = "\0";
+	my ($raw) = @_;
 	my (%path, %status, $end);
-	while (<$fh>) {
-		chomp;
+	for (split(/\0/, $raw)) {
 		# A list cut short has no end.
 		last if ($end = $_ eq "end");
 		my ($tag, $member, $path, $status);
@@ -340,7 +336,6 @@ sub members {
 		$path{$member} = $path;
 		$status{$member} = $status;
 	}
-	close($fh) if $list ne "-";
 	die "listing the inputs failed\n" if !$end;
 	return map { [$_, $path{$_}, $status{$_}] } sort(keys(%path));
 }
@@ -369,19 +364,21 @@ sub weight {
 }
 
 # hashes LIST CACHE FRESH [EACH]: [member, path, mode, md5, weight] of every
-# member in LIST, in name order, reading only the files that CACHE (a
-# directory, made if missing) has no hash of, or all with FRESH, which takes
-# from CACHE only the weights of content whose hash it has.  EACH, a sub, is
-# called with each as it is known.
-# Hashes are kept under the file status: device, inode, size, and mtime
-# and ctime to the nanosecond, as find printed them (a file that no find
+# member in LIST (the text of the list), in name order, reading only the
+# files that CACHE (a directory, made if missing) has no hash of, or all
+# with FRESH, which takes from CACHE only the weights of content whose hash
+# it has.  EACH, a sub, is called with each as it is known.
+# Hashes are kept under the file status: device, inode, size and ctime to
+# the nanosecond, as find printed them (a file that no find
 # listed is stat()ed here).  A status read before the file is does no
 # harm: a change in between shows at the next run.  An entry is kept only
 # if its ctime is before the time of the file system, read off the new
 # cache file: any later change then gets a later ctime, whatever the
 # granularity of the clock or how far it is from the local one.
+my $all_kept;		# set by hashes: every file is older than the cache
+
 sub hashes {
-	my ($list, $dir, $fresh, $each) = @_;
+	my ($raw, $dir, $fresh, $each) = @_;
 	if (!-d $dir) {
 		mkdir($dir) or die "$dir: $!\n";
 	}
@@ -389,17 +386,16 @@ sub hashes {
 	my $cached = -e $cache ? slurp($cache) : "";
 	my %old = $cached =~ /^([^\t]*)\t(.*)$/mg;
 	my (@entries, @members);
-	for my $m (members($list)) {
+	for my $m (members($raw)) {
 		my ($member, $path, $status) = @$m;
 		my ($key, $ctime, $perm);
 		if (defined($status)) {
-			($key, $ctime, $perm) = $status =~ /^(\S+ \S+ \S+ \S+ (\S+)) (\S+)$/
+			($key, $ctime, $perm) = $status =~ /^(\S+ \S+ \S+ (\S+)) (\S+)$/
 				or die "$path: status \"$status\" from find\n";
 			$perm = perm(oct($perm));
 		} else {
-			my @st = Time::HiRes::stat($path) or die "$path: $!\n";
-			$key = sprintf("%d %d %d %.9f %.9f", @st[0, 1, 7, 9, 10]);
-			($ctime, $perm) = ($st[10], perm($st[2]));
+			($key, $ctime, $perm) = stat_key($path) or die "$path: $!\n";
+			$perm = perm($perm);
 		}
 		my $entry = $old{$path} // "";
 		my $value = !$fresh && substr($entry, 0, length($key) + 1) eq "$key\t" ?
@@ -420,7 +416,9 @@ sub hashes {
 	my $tmp = "$cache.tmp$$";
 	open(my $fh, ">", $tmp) or die "$tmp: $!\n";
 	my $now = (Time::HiRes::stat($fh))[10];
-	my $kept = join("", map { $_->[0] < $now ? $_->[1] : () } @entries);
+	my @kept = grep { $_->[0] < $now } @entries;
+	$all_kept = @kept == @entries;
+	my $kept = join("", map { $_->[1] } @kept);
 	if ($kept eq $cached) {
 		close($fh);
 		unlink($tmp);
@@ -432,9 +430,52 @@ sub hashes {
 	return @members;
 }
 
+# stat_key PATH: the status of a file that find did not list, as find
+# prints it for those it lists, its ctime and its mode; empty if it is not.
+sub stat_key {
+	my @st = Time::HiRes::stat($_[0]) or return ();
+	return (sprintf("%d %d %d %.9f", @st[0, 1, 7, 10]), $st[10], $st[2]);
+}
+
+# list_key LIST: a hash of the list and of the status of the files that it
+# gives none for; undefined if one is missing.
+sub list_key {
+	my ($raw) = @_;
+	my ($all, @keys) = ("\0$raw");
+	while ($all =~ /\0([sop])\t([^\0]*)/g) {
+		my ($tag, $path) = ($1, $2);
+		$path = $tag eq "s" ? "$ENV{srctree}/$path" : $path =~ s/^[^\t]*\t//r;
+		my ($key) = stat_key($path) or return undef;
+		push(@keys, $key);
+	}
+	return Digest::MD5::md5_hex(join("\0", $raw, @keys));
+}
+
 if ($mode eq "manifest") {
 	my ($list, $dir) = @ARGV;
-	print(map { sprintf("%s %o %s\n", $_->[3], $_->[2], $_->[0]) } hashes($list, $dir, 0));
+	my $raw = $list eq "-" ? do { local $/; <STDIN> // "" } : slurp($list);
+	# At most makes nothing has changed: the same list, with the same
+	# status for every file, as when the manifest was last printed, which
+	# "quick" keeps under the key of both.  It is kept only when every
+	# file is older than it, as in the hash cache.
+	my $quick = "$dir/quick";
+	my $key = list_key($raw);
+	my $kept = defined($key) && -e $quick ? slurp($quick) : "";
+	if ($kept ne "" && substr($kept, 0, 33) eq "$key\n") {
+		print(substr($kept, 33));
+		exit(0);
+	}
+	my $manifest = join("", map { sprintf("%s %o %s\n", $_->[3], $_->[2], $_->[0]) }
+			    hashes($raw, $dir, 0));
+	print($manifest);
+	if (defined($key) && $all_kept) {
+		open(my $fh, ">", "$quick.tmp$$") or die "$quick.tmp$$: $!\n";
+		print $fh "$key\n$manifest";
+		close($fh) or die "$quick.tmp$$: $!\n";
+		rename("$quick.tmp$$", $quick) or die "$quick: $!\n";
+	} elsif (-e $quick) {
+		unlink($quick) or die "$quick: $!\n";
+	}
 	exit(0);
 }
 
@@ -699,7 +740,7 @@ sub close_group {
 
 # Every file read again: the cache of hashes decides whether to make the
 # archive, never what goes in it.
-hashes($list, $cache, 1, sub {
+hashes(slurp($list), $cache, 1, sub {
 	my ($m) = @_;
 	my ($member, $perm, $md5, $weight) = @$m[0, 2, 3, 4];
 	my $g = $groups[-1];

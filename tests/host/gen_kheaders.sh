@@ -197,16 +197,32 @@ check "inputs: the hash cache is written" \
 	grep -q "^$work/a/src/Makefile	" "$work/a/obj/kernel/.cache/hashes"
 inputs > "$work/m2"
 check "inputs: the same manifest with the cache" cmp "$work/m1" "$work/m2"
-# A hash planted in the cache is believed while the file's status holds.
+check "inputs: the manifest is kept, for the next run with nothing changed" \
+	test -s "$work/a/obj/kernel/.cache/quick"
+# A hash planted in the cache is believed while the file's status holds
+# (without the manifest kept, which would be printed before).
+rm "$work/a/obj/kernel/.cache/quick"
 cp "$work/a/obj/kernel/.cache/hashes" "$work/hashes"
 sed -i "s|^\($work/a/src/Makefile	.*	\)[0-9a-f]* |\1planted |" \
 	"$work/a/obj/kernel/.cache/hashes"
 check "inputs: the cache is used" sh -c \
 	"cd '$work/a/obj' && srctree='$work/a/src' SRCARCH=x86 sh '$gen' inputs kernel/kheaders_module.lds kernel/.cache | grep -qx 'planted 644 Makefile'"
 cp "$work/hashes" "$work/a/obj/kernel/.cache/hashes"
+rm "$work/a/obj/kernel/.cache/quick"
 touch "$hdr"
 inputs > "$work/m2"
 check "inputs: touching a file changes nothing" cmp "$work/m1" "$work/m2"
+# A file that find does not list (the Makefile is named): its change shows
+# past the manifest kept.
+inputs > /dev/null
+cp "$work/a/src/Makefile" "$work/Makefile.saved"
+echo 'PATCHLEVEL = 12' >> "$work/a/src/Makefile"
+inputs > "$work/m2"
+check "inputs: a change to a named file shows past the manifest kept" \
+	sh -c "! cmp -s '$work/m1' '$work/m2' && grep -q ' 644 Makefile\$' '$work/m2'"
+cp "$work/Makefile.saved" "$work/a/src/Makefile"
+inputs > "$work/m2"
+check "inputs: and its undoing too" cmp "$work/m1" "$work/m2"
 # A same-size edit with the old mtime put back: the ctime still shows it.
 old=$(stat -c %y "$hdr")
 sed -i 's/_STRIP_H/_STRIQ_H/' "$hdr"
