@@ -363,11 +363,11 @@ sub weight {
 	return 512 + length($data) - ($data =~ tr/ \t//);
 }
 
-# hashes LIST CACHE FRESH [EACH]: [member, path, mode, md5, weight] of every
+# hashes LIST CACHE FRESH: [member, path, mode, md5, weight, read] of every
 # member in LIST (the text of the list), in name order, reading only the
 # files that CACHE (a directory, made if missing) has no hash of, or all
 # with FRESH, which takes from CACHE only the weights of content whose hash
-# it has.  EACH, a sub, is called with each as it is known.
+# it has; read is true for the files read.
 # Hashes are kept under the file status: device, inode, size and ctime to
 # the nanosecond, as find printed them (a file that no find
 # listed is stat()ed here).  A status read before the file is does no
@@ -378,7 +378,7 @@ sub weight {
 my $all_kept;		# set by hashes: every file is older than the cache
 
 sub hashes {
-	my ($raw, $dir, $fresh, $each) = @_;
+	my ($raw, $dir, $fresh) = @_;
 	if (!-d $dir) {
 		mkdir($dir) or die "$dir: $!\n";
 	}
@@ -400,7 +400,8 @@ sub hashes {
 		my $entry = $old{$path} // "";
 		my $value = !$fresh && substr($entry, 0, length($key) + 1) eq "$key\t" ?
 			substr($entry, length($key) + 1) : "";
-		if ($value eq "") {
+		my $read = $value eq "";
+		if ($read) {
 			my $data = slurp($path);
 			my $md5 = Digest::MD5::md5_hex($data);
 			# A weight goes with the content: kept if that is.
@@ -410,8 +411,7 @@ sub hashes {
 			$value = "$md5 $weight";
 		}
 		push(@entries, [$ctime, "$path\t$key\t$value\n"]);
-		push(@members, [$member, $path, $perm, split(/ /, $value)]);
-		$each->($members[-1]) if $each;
+		push(@members, [$member, $path, $perm, split(/ /, $value), $read]);
 	}
 	my $tmp = "$cache.tmp$$";
 	open(my $fh, ">", $tmp) or die "$tmp: $!\n";
@@ -690,15 +690,15 @@ sub compress {
 	rename($new, $g->{file}) or die "$g->{file}: $!\n";
 }
 
-# Groups are compressed as the pass that hashes the files closes them, each
-# by a process of its own, JOBS at a time: the first ones start while the
-# pass goes on.  Those that wait go largest first.
-my (@groups, %used, @waiting, $failed);
+# Groups are compressed each by a process of its own, JOBS at a time;
+# those that wait go largest first.
+my (@groups, @waiting, %started, $failed);
 
 # start_workers: start waiting groups while fewer than JOBS run.
 sub start_workers {
 	while (@waiting && !$failed && keys(%workers) < $jobs) {
 		my $g = shift(@waiting);
+		next if $started{$g->{key}}++;
 		my $pid = fork() // die "fork: $!\n";
 		if (!$pid) {
 			%workers = ();
@@ -719,44 +719,64 @@ sub ended {
 	$failed = 1 if delete($workers{$_[0]}) && $?;
 }
 
-# close_group: the last group has all its members: take its block from the
-# cache, or have it made.  A damaged block is made again.
-sub close_group {
-	my $g = $groups[-1] or return;
-	$g->{key} = $g->{md5}->hexdigest();
-	$g->{file} = "$cache/$g->{key}.xz";
-	$used{"$g->{key}.xz"} = 1;
-	my @xz = -f $g->{file} ? eval { split_xz(slurp($g->{file}), $g->{file}) } : ();
-	if (@xz && @{$xz[2]} == 2) {
-		$g->{xz} = \@xz;
-		return;
+# group MEMBERS: the groups of MEMBERS, each with the key and the file of its
+# block, and the block itself if the cache holds it (a damaged one is made
+# again).
+sub group {
+	my @list;
+	for my $m (@_) {
+		my ($member, $perm, $md5, $weight) = @$m[0, 2, 3, 4];
+		my $g = $list[-1];
+		if (!$g || $g->{size} >= $group_max ||
+		    ($g->{size} >= $group_min &&
+		     hex(substr(Digest::MD5::md5_hex($member), 0, 7)) % $cut_one_in == 0)) {
+			$g = { members => [], size => 0, md5 => Digest::MD5->new() };
+			$g->{md5}->add($salt);
+			push(@list, $g);
+		}
+		push(@{$g->{members}}, $m);
+		$g->{md5}->add(join("\0", $member, $perm, $md5, ""));
+		$g->{size} += $weight;
 	}
-	push(@waiting, $g);
+	for my $g (@list) {
+		$g->{key} = $g->{md5}->hexdigest();
+		$g->{file} = "$cache/$g->{key}.xz";
+		my @xz = -f $g->{file} ? eval { split_xz(slurp($g->{file}), $g->{file}) } : ();
+		$g->{xz} = \@xz if @xz && @{$xz[2]} == 2;
+	}
+	return @list;
+}
+
+# verified GROUP: whether the files of its members that the hash pass took
+# from the cache still have the hashes it has for them.
+sub verified {
+	for my $m (@{$_[0]->{members}}) {
+		next if $m->[5];
+		return 0 if Digest::MD5::md5_hex(slurp($m->[1])) ne $m->[3];
+		$m->[5] = 1;
+	}
+	return 1;
+}
+
+# The cache of hashes decides whether to make the archive, never what goes
+# in it.  Its hashes give the groups at once, and those to compress are
+# read again first: each starts as soon as its files have the hashes the
+# cache has.  Should one not (the cache is wrong), the groups are made
+# again from every file read, and those not started yet are compressed.
+my $list_text = slurp($list);
+@groups = group(hashes($list_text, $cache, 0));
+for my $g ((grep { !$_->{xz} } @groups), (grep { $_->{xz} } @groups)) {
+	if (!verified($g)) {
+		@groups = group(hashes($list_text, $cache, 1));
+		@waiting = grep { !$_->{xz} } @groups;
+		last;
+	}
+	push(@waiting, $g) if !$g->{xz};
 	while ((my $pid = waitpid(-1, POSIX::WNOHANG())) > 0) {
 		ended($pid);
 	}
 	start_workers();
 }
-
-# Every file read again: the cache of hashes decides whether to make the
-# archive, never what goes in it.
-hashes(slurp($list), $cache, 1, sub {
-	my ($m) = @_;
-	my ($member, $perm, $md5, $weight) = @$m[0, 2, 3, 4];
-	my $g = $groups[-1];
-	if (!$g || $g->{size} >= $group_max ||
-	    ($g->{size} >= $group_min &&
-	     hex(substr(Digest::MD5::md5_hex($member), 0, 7)) % $cut_one_in == 0)) {
-		close_group();
-		$g = { members => [], size => 0, md5 => Digest::MD5->new() };
-		$g->{md5}->add($salt);
-		push(@groups, $g);
-	}
-	push(@{$g->{members}}, $m);
-	$g->{md5}->add(join("\0", $member, $perm, $md5, ""));
-	$g->{size} += $weight;
-});
-close_group();
 @waiting = sort { $b->{size} <=> $a->{size} } @waiting;
 start_workers();
 # After a failure, the others are stopped on the way out.
@@ -768,6 +788,7 @@ while (%workers && !$failed) {
 }
 die "compressing the archive failed\n" if $failed;
 die "no members to archive\n" if !@groups;
+my %used = map { ("$_->{key}.xz" => 1) } @groups;
 
 my ($flags, $data, @records) = ("", "");
 for my $g (@groups) {
