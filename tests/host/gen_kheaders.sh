@@ -341,7 +341,8 @@ check "and leaves the previous archive as it was (killed)" \
 	cmp "$work/prev.tar.xz" "$work/a/obj/kernel/out.tar.xz"
 rm "$work/a/obj/kernel/out.tar.xz"
 # Interrupted (make stopped by ^C) while compressors run: none is left,
-# nor any other process of the generator.
+# nor any other process of the generator.  It waits for the compressor to
+# start (up to a minute, for a loaded machine), then interrupts.
 # shellcheck disable=SC2016 # expanded by the scripts they make and run
 printf '#!/bin/sh\n[ "$1" = --version ] && exec xz --version\nexec sleep 300 < /dev/null\n' > "$work/xz-hangs"
 chmod +x "$work/xz-hangs"
@@ -349,7 +350,7 @@ chmod +x "$work/xz-hangs"
 (cd "$work/c/obj" && exec setsid sh -c 'srctree=$1/src SRCARCH=x86 XZ=$2 exec sh "$3" archive kernel/int.tar.xz kernel/kheaders_module.lds ""' \
 	sh "$work/c" "$work/xz-hangs" "$gen") 2> "$work/err" &
 gen_pid=$!
-for _ in $(seq 100); do pgrep -f "sleep 300" > /dev/null && break; sleep 0.1; done
+for _ in $(seq 600); do pgrep -f "sleep 300" > /dev/null && break; sleep 0.1; done
 kill -INT -- "-$gen_pid"
 wait "$gen_pid"
 rc=$?
