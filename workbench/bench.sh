@@ -354,7 +354,8 @@ machine="$(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 
 	echo
 	echo "In the guest (kheaders=m, QEMU TCG, 2 vCPUs), ours only. Reads: the"
 	echo "whole file in 128 KiB calls, as cat makes them, timed in one process,"
-	echo "median of 15 rounds that read the files in turn:"
+	echo "median of 15 rounds that read the files in turn, each round into a"
+	echo "buffer one page further on (see workbench/bench-guest.sh):"
 	echo
 	echo "| | value |"
 	echo "|---|---:|"
