@@ -854,8 +854,12 @@ cmd_archive() {
 	lds=$2
 	mtime=$(epoch "$3")
 	cache=${4:-}
-	# As many jobs as CPUs, up to 8 (a job's xz takes about 100 MB).
+	# As many jobs as CPUs, or as make's -jN if fewer (the last -jN before
+	# the variables), up to 8: a job's xz takes about 100 MB.
 	jobs=$(nproc 2>/dev/null) || jobs=1
+	make_jobs=$(printf ' %s\n' "${MAKEFLAGS:-}" |
+		sed -n 's/ -- .*//; s/.* -j\([1-9][0-9]*\).*/\1/p')
+	[ -z "$make_jobs" ] || [ "$make_jobs" -ge "$jobs" ] || jobs=$make_jobs
 	[ "$jobs" -le 8 ] || jobs=8
 	need "$perl" perl
 	need "${xz%% *}" xz-utils

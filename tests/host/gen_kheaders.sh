@@ -301,6 +301,18 @@ check "cache: the bytes are those of a run from scratch" \
 	cmp "$work/c/obj/kernel/changed.tar.xz" "$work/c/obj/kernel/changed-scratch.tar.xz"
 check "cache: one job or as many as CPUs, the same bytes" \
 	sh -c "cd '$work/c/obj' && srctree='$work/c/src' SRCARCH=x86 taskset -c 0 sh '$gen' archive kernel/one.tar.xz kernel/kheaders_module.lds '' && cmp kernel/one.tar.xz kernel/changed-scratch.tar.xz"
+# make -j1: one xz at a time (an xz that finds another running notes it).
+cat > "$work/xz-alone" <<EOF
+#!/bin/sh
+mkdir "$work/xz-running" 2> /dev/null || echo overlap >> "$work/overlaps"
+xz "\$@"
+status=\$?
+rmdir "$work/xz-running" 2> /dev/null
+exit \$status
+EOF
+chmod +x "$work/xz-alone"
+check "cache: under make -j1, one xz at a time, the same bytes" \
+	sh -c "cd '$work/c/obj' && MAKEFLAGS='rR -j1 --no-print-directory -- X=-j8' srctree='$work/c/src' SRCARCH=x86 XZ='$work/xz-alone' sh '$gen' archive kernel/j1.tar.xz kernel/kheaders_module.lds '' && cmp kernel/j1.tar.xz kernel/changed-scratch.tar.xz && test ! -e '$work/overlaps'"
 # A damaged block (a disk full, a killed copy) is made again.
 damaged=$(cached | awk 'NR == 2 { print $2 }')
 truncate -s 100 "$cache/$damaged"
