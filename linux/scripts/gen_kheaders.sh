@@ -30,8 +30,9 @@
 # srctree and SRCARCH set.  XZ and PERL may name other programs (XZ with
 # options, as elsewhere in Kbuild); XZ_DEFAULTS and XZ_OPT are ignored, so
 # that the bytes depend on the inputs alone.  The ELF files archived are
-# host programs, which the host's strip strips; in a cross build, they are
-# built again for the target (see cross_build), and $(STRIP) strips them.
+# host programs, or in a cross build the same built again for the target
+# (see cross_build): programs of the kernel's machine either way, which
+# $(STRIP) strips (llvm-strip with LLVM=1).
 # Headers are archived compact, their tokens unchanged, by the host program
 # scripts/kheaders_compact, which the archive step runs.  Needs GNU find
 # (-printf), and Perl with Digest::MD5 and Time::HiRes (Debian: perl, not
@@ -74,11 +75,13 @@ status='%D %i %s %C@ %m'
 # files under the DIRs, leaving out hidden files (.*.cmd, NFS and AFS
 # silly-rename files), build products and the object tree's own
 # directories.  Symlinks are followed: some build sandboxes link every
-# source file.  Editor and patch leftovers are left out too.
+# source file.  Editor and patch leftovers are left out too, and a file
+# removed while find reads its directory (sed -i's, an editor's) is none.
 find_files() {
 	tag=$1
 	shift
-	find -L "$@" \( -name '.*' -o -path include/config -o -path include/generated \
+	find -L "$@" -ignore_readdir_race \( -name '.*' -o -path include/config \
+		-o -path include/generated \
 		-o -path "arch/$SRCARCH/include/generated" \) -prune -o -type f \
 		! -name '*.[oas]' ! -name '*.cmd' ! -name '*.tmp' ! -name '*~' \
 		! -name '*.orig' ! -name '*.rej' ! -name '#*#' ! -name '*.gch' \
@@ -92,6 +95,7 @@ print_files() {
 	tag=$1
 	shift
 	for f in "$@"; do
+		case $f in *~ | *.orig | *.rej | *.tmp) continue ;; esac
 		if [ -f "$f" ]; then printf '%s\t%s\0' "$tag" "$f"; fi
 	done
 }
@@ -115,7 +119,7 @@ source_members() {
 # programs that the build runs (see programs).
 object_members() {
 	# utsversion.h changes with every link of vmlinux.
-	find -L include/generated "arch/$SRCARCH/include/generated" \
+	find -L include/generated "arch/$SRCARCH/include/generated" -ignore_readdir_race \
 		-path include/generated/utsversion.h -prune -o -name '.*' -prune -o \
 		-type f ! -name '*.cmd' ! -name '*.tmp' -printf "O\t$status\t%p\0" || return
 	# .config: read by DKMS configurations, as in any headers package.
@@ -263,7 +267,7 @@ list_members() {
 }
 
 # The Perl part: one process for all files.
-#   manifest LIST CACHE		print "md5 mode member" for every member
+#   manifest LIST CACHE SCRIPT	print "md5 mode member" for every member
 #				in LIST
 #   archive LIST MTIME TMP STRIP COMPACT CACHE JOBS SCRIPT XZ...
 #				write the tar data, compressed by XZ, to
@@ -279,11 +283,14 @@ use warnings;
 # Each leads a process group of its own, with its xz and other programs:
 # the group is stopped, and the worker waited for.
 our %workers;
+# The files being written in the cache, removed when it fails.
+our %temps;
 # Not within an eval, which handles its own.
 $SIG{__DIE__} = sub {
 	return if $^S;
 	kill("TERM", map { -$_ } keys(%workers));
 	waitpid($_, 0) for keys(%workers);
+	unlink(keys(%temps));
 	print STDERR "gen_kheaders.sh: $_[0]";
 	exit(1);
 };
@@ -299,6 +306,12 @@ BEGIN {
 }
 
 my $mode = shift(@ARGV);
+
+# temp PATH: PATH, a file about to be written, removed if this fails.
+sub temp {
+	$temps{$_[0]} = 1;
+	return $_[0];
+}
 
 sub slurp {
 	my ($path) = @_;
@@ -372,10 +385,13 @@ sub weight {
 # the nanosecond, as find printed them (a file that no find
 # listed is stat()ed here).  A status read before the file is does no
 # harm: a change in between shows at the next run.  An entry is kept only
-# if its ctime is before the time of the file system, read off the new
-# cache file: any later change then gets a later ctime, whatever the
-# granularity of the clock or how far it is from the local one.
+# if its ctime is 2 s before the time of the file system of the cache, read
+# off the new cache file before any file is read: a later change gets a
+# later ctime, even on a file system of coarser timestamps (1 s, 2 s for
+# FAT) or whose clock is a little behind.  The weights are those of this
+# script: the cache says which.
 my $all_kept;		# set by hashes: every file is older than the cache
+my $script;		# this script, whose hash heads the cache
 
 sub hashes {
 	my ($raw, $dir, $fresh) = @_;
@@ -383,8 +399,13 @@ sub hashes {
 		mkdir($dir) or die "$dir: $!\n";
 	}
 	my $cache = "$dir/hashes";
+	my $head = "gen_kheaders.sh " . Digest::MD5::md5_hex(slurp($script)) . "\n";
 	my $cached = -e $cache ? slurp($cache) : "";
-	my %old = $cached =~ /^([^\t]*)\t(.*)$/mg;
+	my %old = substr($cached, 0, length($head)) eq $head ?
+		$cached =~ /^([^\t]*)\t(.*)$/mg : ();
+	my $tmp = temp("$cache.tmp$$");
+	open(my $fh, ">", $tmp) or die "$tmp: $!\n";
+	my $now = (Time::HiRes::stat($fh))[10];
 	my (@entries, @members);
 	for my $m (members($raw)) {
 		my ($member, $path, $status) = @$m;
@@ -400,12 +421,14 @@ sub hashes {
 		my $entry = $old{$path} // "";
 		my $value = !$fresh && substr($entry, 0, length($key) + 1) eq "$key\t" ?
 			substr($entry, length($key) + 1) : "";
+		# A line cut short (a crash) is no hash.
+		$value = "" if $value !~ /^[0-9a-f]{32} \d+$/;
 		my $read = $value eq "";
 		if ($read) {
 			my $data = slurp($path);
 			my $md5 = Digest::MD5::md5_hex($data);
 			# A weight goes with the content: kept if that is.
-			my ($old_md5, $weight) = $entry =~ /\t(\S+) (\d+)$/;
+			my ($old_md5, $weight) = $entry =~ /\t([0-9a-f]{32}) (\d+)$/;
 			$weight = weight($member, $data)
 				if !defined($old_md5) || $old_md5 ne $md5;
 			$value = "$md5 $weight";
@@ -413,12 +436,9 @@ sub hashes {
 		push(@entries, [$ctime, "$path\t$key\t$value\n"]);
 		push(@members, [$member, $path, $perm, split(/ /, $value), $read]);
 	}
-	my $tmp = "$cache.tmp$$";
-	open(my $fh, ">", $tmp) or die "$tmp: $!\n";
-	my $now = (Time::HiRes::stat($fh))[10];
-	my @kept = grep { $_->[0] < $now } @entries;
+	my @kept = grep { $_->[0] < $now - 2 } @entries;
 	$all_kept = @kept == @entries;
-	my $kept = join("", map { $_->[1] } @kept);
+	my $kept = join("", $head, map { $_->[1] } @kept);
 	if ($kept eq $cached) {
 		close($fh);
 		unlink($tmp);
@@ -427,6 +447,7 @@ sub hashes {
 		close($fh) or die "$tmp: $!\n";
 		rename($tmp, $cache) or die "$cache: $!\n";
 	}
+	delete($temps{$tmp});
 	return @members;
 }
 
@@ -452,7 +473,8 @@ sub list_key {
 }
 
 if ($mode eq "manifest") {
-	my ($list, $dir) = @ARGV;
+	my ($list, $dir);
+	($list, $dir, $script) = @ARGV;
 	my $raw = $list eq "-" ? do { local $/; <STDIN> // "" } : slurp($list);
 	# At most makes nothing has changed: the same list, with the same
 	# status for every file, as when the manifest was last printed, which
@@ -469,10 +491,11 @@ if ($mode eq "manifest") {
 			    hashes($raw, $dir, 0));
 	print($manifest);
 	if (defined($key) && $all_kept) {
-		open(my $fh, ">", "$quick.tmp$$") or die "$quick.tmp$$: $!\n";
+		my $tmp = temp("$quick.tmp$$");
+		open(my $fh, ">", $tmp) or die "$tmp: $!\n";
 		print $fh "$key\n$manifest";
-		close($fh) or die "$quick.tmp$$: $!\n";
-		rename("$quick.tmp$$", $quick) or die "$quick: $!\n";
+		close($fh) or die "$tmp: $!\n";
+		rename($tmp, $quick) or die "$quick: $!\n";
 	} elsif (-e $quick) {
 		unlink($quick) or die "$quick: $!\n";
 	}
@@ -597,7 +620,7 @@ if ($mode eq "finish") {
 }
 
 require POSIX;
-my ($list, $tmp, $strip, $compact, $cache, $jobs, $script, @xz);
+my ($list, $tmp, $strip, $compact, $cache, $jobs, @xz);
 ($list, $mtime, $tmp, $strip, $compact, $cache, $jobs, $script, @xz) = @ARGV;
 # Without a cache, a directory that goes with the run.
 $cache = $tmp if $cache eq "";
@@ -633,10 +656,14 @@ sub member_data {
 		if Digest::MD5::md5_hex($data) ne $md5;
 	if (substr($data, 0, 4) eq "\x7fELF") {
 		# No symbols, and no build ID, which varies with the build
-		# directory when host programs are built with -g.
+		# directory when host programs are built with -g.  Of the
+		# bytes checked, not of the file, which may change meanwhile.
 		my $copy = "$tmp/elf$$";
+		open(my $fh, ">:raw", "$copy.in") or die "$copy.in: $!\n";
+		print $fh $data;
+		close($fh) or die "$copy.in: $!\n";
 		system($strip, "--remove-section=.note.gnu.build-id",
-		       "-o", $copy, $path) == 0 or die "$path: strip failed\n";
+		       "-o", $copy, "$copy.in") == 0 or die "$path: strip failed\n";
 		return (slurp($copy), 0);
 	}
 	# Generated headers checked by a hash on their last line stay.
@@ -701,7 +728,7 @@ sub start_workers {
 		next if $started{$g->{key}}++;
 		my $pid = fork() // die "fork: $!\n";
 		if (!$pid) {
-			%workers = ();
+			%workers = %temps = ();
 			$SIG{$_} = "DEFAULT" for qw(HUP INT TERM);
 			setpgrp(0, 0);
 			compress($g);
@@ -844,7 +871,7 @@ cmd_inputs() {
 	[ $# -eq 2 ] || die "usage: $me inputs LDS CACHE"
 	need "$perl" perl
 	# A pipe, no temporary file: this step runs at every make.
-	list_members "$1" | "$perl" -e "$perl_code" manifest - "$2"
+	list_members "$1" | "$perl" -e "$perl_code" manifest - "$2" "$0"
 }
 
 cmd_archive() {
@@ -863,12 +890,11 @@ cmd_archive() {
 	[ "$jobs" -le 8 ] || jobs=8
 	need "$perl" perl
 	need "${xz%% *}" xz-utils
+	strip=${STRIP:-strip}
 	if [ -n "$cross" ]; then
-		strip=${STRIP:-strip}
 		need "$strip" "binutils for $SRCARCH, e.g. binutils-aarch64-linux-gnu"
 	else
-		strip="strip"
-		need strip binutils
+		need "$strip" "binutils, or llvm with LLVM=1"
 	fi
 	# A host program built with the scripts, before the descent.
 	compact=scripts/kheaders_compact

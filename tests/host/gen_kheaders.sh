@@ -45,6 +45,9 @@ make_fixture() {
 	for f in strip.h.orig strip.h.rej strip.h~ '#strip.h#' strip.h.gch; do
 		echo 'junk' > "$src/include/linux/$f"
 	done
+	for f in Makefile.build~ Makefile.build.orig Makefile.build.rej; do
+		echo 'junk' > "$src/scripts/$f"
+	done
 	# A tristate option set to m asks for its host program as y does.
 	printf 'CONFIG_X86=y\nCONFIG_MODULES=y\nCONFIG_ASN1=m\n' > "$obj/include/config/auto.conf"
 	printf '# comment\nCONFIG_X86=y\nCONFIG_MODULES=y\nCONFIG_ASN1=m\n' > "$obj/.config"
@@ -184,11 +187,16 @@ check "TIMESTAMP sets every member's date" sh -c \
 # The manifest changes with content, not with timestamps.
 inputs() { gen "$work/a" inputs kernel/kheaders_module.lds kernel/.cache; }
 hdr=$work/a/src/include/linux/strip.h
-# A file is cached once its ctime is older than the file system's clock
-# when the cache is written: rerun until then, however loaded the machine.
+# A file is cached once its ctime is 2 s older than the file system's
+# clock when the cache is written, and the manifest kept once every file
+# is: rerun until then, however loaded the machine.
+touch "$work/a/src/Makefile"
+inputs > "$work/m1"
+check "inputs: a file changed less than 2 s ago is not cached" \
+	sh -c "! grep -q '^$work/a/src/Makefile	' '$work/a/obj/kernel/.cache/hashes'"
 for _ in $(seq 200); do
 	inputs > "$work/m1"
-	grep -q "^$work/a/src/Makefile	" "$work/a/obj/kernel/.cache/hashes" 2> /dev/null && break
+	test -e "$work/a/obj/kernel/.cache/quick" && break
 	sleep 0.05
 done
 check "inputs: one line per member, hash, mode and name" sh -c \
@@ -203,12 +211,18 @@ check "inputs: the manifest is kept, for the next run with nothing changed" \
 # (without the manifest kept, which would be printed before).
 rm "$work/a/obj/kernel/.cache/quick"
 cp "$work/a/obj/kernel/.cache/hashes" "$work/hashes"
-sed -i "s|^\($work/a/src/Makefile	.*	\)[0-9a-f]* |\1planted |" \
+planted=0123456789abcdef0123456789abcdef
+sed -i "s|^\($work/a/src/Makefile	.*	\)[0-9a-f]* |\1$planted |" \
 	"$work/a/obj/kernel/.cache/hashes"
 check "inputs: the cache is used" sh -c \
-	"cd '$work/a/obj' && srctree='$work/a/src' SRCARCH=x86 sh '$gen' inputs kernel/kheaders_module.lds kernel/.cache | grep -qx 'planted 644 Makefile'"
+	"cd '$work/a/obj' && srctree='$work/a/src' SRCARCH=x86 sh '$gen' inputs kernel/kheaders_module.lds kernel/.cache | grep -qx '$planted 644 Makefile'"
+# Not those of another version of the script, whose weights may differ.
+rm -f "$work/a/obj/kernel/.cache/quick"
+sed -i "1s/ .*/ ffffffffffffffffffffffffffffffff/" "$work/a/obj/kernel/.cache/hashes"
+check "inputs: a cache that another version of the script wrote is not" sh -c \
+	"cd '$work/a/obj' && srctree='$work/a/src' SRCARCH=x86 sh '$gen' inputs kernel/kheaders_module.lds kernel/.cache | grep -qx '$(md5sum < "$work/a/src/Makefile" | cut -c1-32) 644 Makefile'"
 cp "$work/hashes" "$work/a/obj/kernel/.cache/hashes"
-rm "$work/a/obj/kernel/.cache/quick"
+rm -f "$work/a/obj/kernel/.cache/quick"
 touch "$hdr"
 inputs > "$work/m2"
 check "inputs: touching a file changes nothing" cmp "$work/m1" "$work/m2"
@@ -382,6 +396,16 @@ rc=$?
 check "missing xz fails the generation" test "$rc" != 0
 check "the error names xz and its Debian package" grep -q "'xz' not found.*xz-utils" "$work/err"
 check "and no archive is written" test ! -e "$work/a/obj/kernel/out.tar.xz"
+# $(STRIP) strips the programs: llvm-strip with LLVM=1, where binutils'
+# strip may be missing.
+(cd "$work/a/obj" && STRIP=llvm-strip srctree=$work/a/src SRCARCH=x86 sh "$gen" archive kernel/llvm.tar.xz kernel/kheaders_module.lds '')
+check "STRIP=llvm-strip strips the host programs" sh -c \
+	"tar -xOJf '$work/a/obj/kernel/llvm.tar.xz' scripts/basic/fixdep > '$work/fixdep' &&
+	 readelf -S '$work/fixdep' > /dev/null && ! readelf -S '$work/fixdep' | grep -qF .symtab"
+(cd "$work/a/obj" && STRIP=no-such-strip srctree=$work/a/src SRCARCH=x86 sh "$gen" archive kernel/out.tar.xz kernel/kheaders_module.lds '') 2> "$work/err"
+rc=$?
+check "a STRIP that is not there fails the generation, named" \
+	sh -c "test $rc = 1 && grep -q \"'no-such-strip' not found.*binutils, or llvm with LLVM=1\" '$work/err' && test ! -e '$work/a/obj/kernel/out.tar.xz'"
 # The host program that makes headers compact: missing, or failing.
 mv "$work/a/obj/scripts/kheaders_compact" "$work/compact.saved"
 gen "$work/a" archive kernel/out.tar.xz kernel/kheaders_module.lds '' 2> "$work/err"
