@@ -48,7 +48,7 @@ suite kbuild "$here/kbuild.sh"
 suite noproc "$here/noproc.sh"
 suite bench-smoke "$top/workbench/bench.sh" --smoke
 for v in $variants; do
-	if [ "$(kernel_arch "$v")" = arm64 ]; then
+	if [[ " $device_variants " = *" $v "* ]]; then
 		suite "guest-$v" "$top/workbench/qemu.sh" "$v" "$here/guest/device.sh" "$v"
 	else
 		suite "guest-$v" "$top/workbench/qemu.sh" "$v" "$here/guest/kheaders.sh" "$v"

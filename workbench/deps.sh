@@ -20,7 +20,8 @@ packages=(
 	bpfcc-tools python3-bpfcc bpftrace	# clients tested in the guest
 	dkms
 	shellcheck python3-ply python3-git	# style checks (checkpatch, spdxcheck)
-	clang					# the C lexer of the token tests
+	clang lld llvm				# the llvm variant; clang also
+						# lexes C for the token tests
 	python3-docutils			# documentation check
 	gzip bzip2 lzop lz4 zstd		# images for scripts/extract-ikheaders
 	faketime				# a clock ahead of file times

@@ -24,10 +24,16 @@ base_wiring="init/Kconfig kernel/Makefile kernel/.gitignore"
 # final step embeds Module.symvers whatever its columns) for 15 minutes of
 # make check.  arm64 is a device's kernel, as Android's are made:
 # cross-built on this host, kheaders =m with modversions, booted under
-# qemu-system-aarch64 with an arm64 Debian root (guest-root.sh).  Each has
-# the options its kselftest asks for.  The objtree, modules and config
+# qemu-system-aarch64 with an arm64 Debian root (guest-root.sh).  llvm is
+# m built as Android's and ChromeOS's kernels are, with LLVM=1 (clang,
+# ld.lld, the llvm tools) and ThinLTO, with modversions.  Each has the
+# options its kselftest asks for.  The objtree, modules and config
 # fragments of each:
-variants="m y mv arm64"
+variants="m y mv arm64 llvm"
+# The variants tested as a device uses them (tests/guest/device.sh: a
+# module build from the archive alone); the others get the whole of
+# tests/guest/kheaders.sh.
+device_variants="arm64 llvm"
 # The kselftest runs on one of each kind: y (built in), mv (a module, its
 # load/unload cycles under kmemleak) and arm64; on m it would repeat mv's.
 kselftest_variants="y mv arm64"
@@ -55,6 +61,12 @@ fragments() {
 	fi
 	echo "$top/workbench/configs/guest.config"
 	echo "$top/linux/tools/testing/selftests/kheaders/config"
+	if [ "$1" = llvm ]; then
+		echo "$top/workbench/configs/ikheaders-m.config"
+		echo "$top/workbench/configs/modversions.config"
+		echo "$top/workbench/configs/llvm.config"
+		return
+	fi
 	echo "$top/workbench/configs/ikheaders-${1:0:1}.config"
 	if [ "${1:1}" = v ]; then echo "$top/workbench/configs/modversions.config"; fi
 	if [ "$1" = mv ]; then
@@ -64,7 +76,8 @@ fragments() {
 }
 # The variant whose objtree the first build of a variant starts from: the
 # one that differs from it in the fewest options; none for noproc, which
-# shares almost none, and for arm64, which is another architecture.
+# shares almost none, for arm64, which is another architecture, and for
+# llvm, another compiler.
 seed_variant() {
 	case $1 in
 	m) echo y ;;
@@ -85,21 +98,24 @@ kernel_image() {
 	esac
 }
 # use_variant VARIANT: set ARCH and CROSS_COMPILE for kmake, which a
-# variant of another architecture than the host's needs.
+# variant of another architecture than the host's needs, or LLVM.
 use_variant() {
-	unset ARCH CROSS_COMPILE
+	unset ARCH CROSS_COMPILE LLVM
 	if [ "$(kernel_arch "$1")" = arm64 ]; then
 		export ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
+	elif [ "$1" = llvm ]; then
+		export LLVM=1
 	fi
 }
 
 # Build with ccache when it is installed; it keeps reruns short, also in
 # another checkout: paths under $top are hashed relative to it.
 kmake() {
-	local ccache=
+	local ccache='' cc=${CROSS_COMPILE:-}gcc hostcc=gcc
 	command -v ccache >/dev/null && ccache="ccache "
-	CCACHE_BASEDIR=$top make -C "$tree" CC="$ccache${CROSS_COMPILE:-}gcc" \
-		HOSTCC="${ccache}gcc" -j"$(nproc)" "$@"
+	[ -z "${LLVM:-}" ] || cc=clang hostcc=clang
+	CCACHE_BASEDIR=$top make -C "$tree" CC="$ccache$cc" \
+		HOSTCC="$ccache$hostcc" -j"$(nproc)" "$@"
 }
 
 kernel_release() { cat "$(objtree "$1")/include/config/kernel.release"; }

@@ -12,6 +12,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/compiler.h>
 #include <linux/init.h>
 #include <linux/kobject.h>
 #include <linux/module.h>
@@ -33,15 +34,28 @@ struct kheaders_bounds {
 
 const struct kheaders_bounds kheaders_bounds __weak;
 
+/*
+ * Read through a pointer that the compiler cannot see through: with Clang's
+ * LTO, the weak definition is the only one when kheaders.o (=m) or
+ * vmlinux.o (=y) becomes machine code, and its zeroes would be folded in.
+ */
+static const struct kheaders_bounds *kheaders(void)
+{
+	const struct kheaders_bounds *bounds = &kheaders_bounds;
+
+	OPTIMIZER_HIDE_VAR(bounds);
+	return bounds;
+}
+
 static size_t kheaders_size(void)
 {
-	return kheaders_bounds.end - kheaders_bounds.start;
+	return kheaders()->end - kheaders()->start;
 }
 
 static ssize_t kheaders_proc_read(struct file *file, char __user *buf,
 				  size_t count, loff_t *ppos)
 {
-	return simple_read_from_buffer(buf, count, ppos, kheaders_bounds.start,
+	return simple_read_from_buffer(buf, count, ppos, kheaders()->start,
 				       kheaders_size());
 }
 
@@ -76,7 +90,7 @@ static int __init kheaders_init(void)
 		pr_err("linked without kernel/kheaders_data.o\n");
 		return -ENODATA;
 	}
-	kheaders_attr.private = (void *)kheaders_bounds.start;
+	kheaders_attr.private = (void *)kheaders()->start;
 	kheaders_attr.size = kheaders_size();
 	ret = sysfs_create_bin_file(kernel_kobj, &kheaders_attr);
 	if (ret)

@@ -12,9 +12,10 @@ top=$(cd "$here/../.." && pwd)
 . "$here/../tap.sh"
 
 variant=${1:?usage: extract_ikheaders.sh VARIANT}
-mode=${variant:0:1}
 tool=$top/linux/scripts/extract-ikheaders
 obj=$top/build/obj-$variant
+mode=m
+grep -qx CONFIG_IKHEADERS=y "$obj/.config" && mode=y
 served=$top/build/guest-$variant/served.tar.xz
 vmlinux=$obj/vmlinux
 bzimage=$obj/arch/x86/boot/bzImage
