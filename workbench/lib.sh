@@ -26,14 +26,14 @@ base_wiring="init/Kconfig kernel/Makefile kernel/.gitignore"
 # cross-built on this host, kheaders =m with modversions, booted under
 # qemu-system-aarch64 with an arm64 Debian root (guest-root.sh).  llvm is
 # m built as Android's and ChromeOS's kernels are, with LLVM=1 (clang,
-# ld.lld, the llvm tools) and ThinLTO, with modversions.  Each has the
-# options its kselftest asks for.  The objtree, modules and config
-# fragments of each:
-variants="m y mv arm64 llvm"
+# ld.lld, the llvm tools) and ThinLTO, with modversions, and llvmy the
+# same with kheaders =y.  Each has the options its kselftest asks for.
+# The objtree, modules and config fragments of each:
+variants="m y mv arm64 llvm llvmy"
 # The variants tested as a device uses them (tests/guest/device.sh: a
 # module build from the archive alone); the others get the whole of
 # tests/guest/kheaders.sh.
-device_variants="arm64 llvm"
+device_variants="arm64 llvm llvmy"
 # The kselftest runs on one of each kind: y (built in), mv (a module, its
 # load/unload cycles under kmemleak) and arm64; on m it would repeat mv's.
 kselftest_variants="y mv arm64"
@@ -61,8 +61,12 @@ fragments() {
 	fi
 	echo "$top/workbench/configs/guest.config"
 	echo "$top/linux/tools/testing/selftests/kheaders/config"
-	if [ "$1" = llvm ]; then
-		echo "$top/workbench/configs/ikheaders-m.config"
+	if [ "${1#llvm}" != "$1" ]; then
+		if [ "$1" = llvmy ]; then
+			echo "$top/workbench/configs/ikheaders-y.config"
+		else
+			echo "$top/workbench/configs/ikheaders-m.config"
+		fi
 		echo "$top/workbench/configs/modversions.config"
 		echo "$top/workbench/configs/llvm.config"
 		return
@@ -83,6 +87,7 @@ seed_variant() {
 	m) echo y ;;
 	y | mv) echo m ;;
 	arm64y) echo arm64 ;;
+	llvmy) echo llvm ;;
 	esac
 }
 
@@ -103,7 +108,7 @@ use_variant() {
 	unset ARCH CROSS_COMPILE LLVM
 	if [ "$(kernel_arch "$1")" = arm64 ]; then
 		export ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
-	elif [ "$1" = llvm ]; then
+	elif [ "${1#llvm}" != "$1" ]; then
 		export LLVM=1
 	fi
 }
