@@ -12,7 +12,6 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/compiler.h>
 #include <linux/init.h>
 #include <linux/kobject.h>
 #include <linux/module.h>
@@ -25,37 +24,25 @@
  * has the real one; this weak, empty one stands in until then.  A weak
  * definition, not weak references to the archive's symbols: arm64, for
  * one, reaches an undefined weak symbol through a GOT entry, which its
- * module loader refuses.
+ * module loader refuses.  Not const: Clang takes a const weak definition
+ * for the final one (weak_odr) and folds its zeroes into the code.
  */
 struct kheaders_bounds {
 	const char *start;
 	const char *end;
 };
 
-const struct kheaders_bounds kheaders_bounds __weak;
-
-/*
- * Read through a pointer that the compiler cannot see through: with Clang's
- * LTO, the weak definition is the only one when kheaders.o (=m) or
- * vmlinux.o (=y) becomes machine code, and its zeroes would be folded in.
- */
-static const struct kheaders_bounds *kheaders(void)
-{
-	const struct kheaders_bounds *bounds = &kheaders_bounds;
-
-	OPTIMIZER_HIDE_VAR(bounds);
-	return bounds;
-}
+struct kheaders_bounds kheaders_bounds __weak;
 
 static size_t kheaders_size(void)
 {
-	return kheaders()->end - kheaders()->start;
+	return kheaders_bounds.end - kheaders_bounds.start;
 }
 
 static ssize_t kheaders_proc_read(struct file *file, char __user *buf,
 				  size_t count, loff_t *ppos)
 {
-	return simple_read_from_buffer(buf, count, ppos, kheaders()->start,
+	return simple_read_from_buffer(buf, count, ppos, kheaders_bounds.start,
 				       kheaders_size());
 }
 
@@ -90,7 +77,7 @@ static int __init kheaders_init(void)
 		pr_err("linked without kernel/kheaders_data.o\n");
 		return -ENODATA;
 	}
-	kheaders_attr.private = (void *)kheaders()->start;
+	kheaders_attr.private = (void *)kheaders_bounds.start;
 	kheaders_attr.size = kheaders_size();
 	ret = sysfs_create_bin_file(kernel_kobj, &kheaders_attr);
 	if (ret)

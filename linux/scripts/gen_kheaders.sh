@@ -30,9 +30,9 @@
 # srctree and SRCARCH set.  XZ and PERL may name other programs (XZ with
 # options, as elsewhere in Kbuild); XZ_DEFAULTS and XZ_OPT are ignored, so
 # that the bytes depend on the inputs alone.  The ELF files archived are
-# host programs, or in a cross build the same built again for the target
-# (see cross_build): programs of the kernel's machine either way, which
-# $(STRIP) strips (llvm-strip with LLVM=1).
+# host programs, which the host's strip strips (llvm-strip with LLVM=1);
+# in a cross build, they are built again for the target (see cross_build),
+# and $(STRIP) strips them.
 # Headers are archived compact, their tokens unchanged, by the host program
 # scripts/kheaders_compact, which the archive step runs.  Needs GNU find
 # (-printf), and Perl with Digest::MD5 and Time::HiRes (Debian: perl, not
@@ -313,9 +313,14 @@ sub temp {
 	return $_[0];
 }
 
+# slurp PATH [GONE]: the bytes of PATH; with GONE, undefined if it is gone.
 sub slurp {
-	my ($path) = @_;
-	open(my $fh, "<:raw", $path) or die "$path: $!\n";
+	my ($path, $gone) = @_;
+	my $fh;
+	if (!open($fh, "<:raw", $path)) {
+		return undef if $gone && $!{ENOENT};
+		die "$path: $!\n";
+	}
 	local $/;
 	my $data = <$fh>;
 	close($fh);
@@ -425,7 +430,10 @@ sub hashes {
 		$value = "" if $value !~ /^[0-9a-f]{32} \d+$/;
 		my $read = $value eq "";
 		if ($read) {
-			my $data = slurp($path);
+			# A file that find listed may be gone since, as find
+			# itself allows: a temporary file renamed (sed -i).
+			my $data = slurp($path, defined($status));
+			next if !defined($data);
 			my $md5 = Digest::MD5::md5_hex($data);
 			# A weight goes with the content: kept if that is.
 			my ($old_md5, $weight) = $entry =~ /\t([0-9a-f]{32}) (\d+)$/;
@@ -890,11 +898,15 @@ cmd_archive() {
 	[ "$jobs" -le 8 ] || jobs=8
 	need "$perl" perl
 	need "${xz%% *}" xz-utils
-	strip=${STRIP:-strip}
-	if [ -n "$cross" ]; then
-		need "$strip" "binutils for $SRCARCH, e.g. binutils-aarch64-linux-gnu"
+	# llvm-strip, with LLVM=1, strips any machine's programs; without,
+	# $(STRIP) is the target's, which a kernel cross-built without
+	# modules (no program built for the target) cannot use.
+	if [ -n "$cross" ] || [ -n "${LLVM:-}" ]; then
+		strip=${STRIP:-strip}
+		need "$strip" "binutils for $SRCARCH, e.g. binutils-aarch64-linux-gnu; llvm with LLVM=1"
 	else
-		need "$strip" "binutils, or llvm with LLVM=1"
+		strip="strip"
+		need strip binutils
 	fi
 	# A host program built with the scripts, before the descent.
 	compact=scripts/kheaders_compact

@@ -406,16 +406,40 @@ rc=$?
 check "missing xz fails the generation" test "$rc" != 0
 check "the error names xz and its Debian package" grep -q "'xz' not found.*xz-utils" "$work/err"
 check "and no archive is written" test ! -e "$work/a/obj/kernel/out.tar.xz"
-# $(STRIP) strips the programs: llvm-strip with LLVM=1, where binutils'
-# strip may be missing.
-(cd "$work/a/obj" && STRIP=llvm-strip srctree=$work/a/src SRCARCH=x86 sh "$gen" archive kernel/llvm.tar.xz kernel/kheaders_module.lds '')
-check "STRIP=llvm-strip strips the host programs" sh -c \
+# With LLVM=1, $(STRIP), llvm-strip, strips the programs (binutils' strip
+# may be missing); without, the host's strip does, even in a kernel
+# cross-built without modules, whose $(STRIP) is the target's.
+(cd "$work/a/obj" && LLVM=1 STRIP=llvm-strip srctree=$work/a/src SRCARCH=x86 sh "$gen" archive kernel/llvm.tar.xz kernel/kheaders_module.lds '')
+check "LLVM=1: llvm-strip strips the host programs" sh -c \
 	"tar -xOJf '$work/a/obj/kernel/llvm.tar.xz' scripts/basic/fixdep > '$work/fixdep' &&
 	 readelf -S '$work/fixdep' > /dev/null && ! readelf -S '$work/fixdep' | grep -qF .symtab"
-(cd "$work/a/obj" && STRIP=no-such-strip srctree=$work/a/src SRCARCH=x86 sh "$gen" archive kernel/out.tar.xz kernel/kheaders_module.lds '') 2> "$work/err"
+(cd "$work/a/obj" && LLVM=1 STRIP=no-such-strip srctree=$work/a/src SRCARCH=x86 sh "$gen" archive kernel/out.tar.xz kernel/kheaders_module.lds '') 2> "$work/err"
 rc=$?
-check "a STRIP that is not there fails the generation, named" \
-	sh -c "test $rc = 1 && grep -q \"'no-such-strip' not found.*binutils, or llvm with LLVM=1\" '$work/err' && test ! -e '$work/a/obj/kernel/out.tar.xz'"
+check "LLVM=1: a STRIP that is not there fails the generation, named" \
+	sh -c "test $rc = 1 && grep -q \"'no-such-strip' not found.*llvm with LLVM=1\" '$work/err' && test ! -e '$work/a/obj/kernel/out.tar.xz'"
+make_fixture "$work/nomod"
+sed -i '/^CONFIG_MODULES=/d' "$work/nomod/obj/include/config/auto.conf"
+(cd "$work/nomod/obj" && STRIP=aarch64-linux-gnu-strip srctree=$work/nomod/src SRCARCH=x86 sh "$gen" archive kernel/out.tar.xz kernel/kheaders_module.lds '') 2> "$work/err"
+rc=$?
+check "cross-built without modules: the host's strip, not \$(STRIP)" sh -c \
+	"test $rc = 0 && tar -xOJf '$work/nomod/obj/kernel/out.tar.xz' scripts/basic/fixdep > '$work/fixdep' &&
+	 ! readelf -S '$work/fixdep' | grep -qF .symtab"
+# A file that find listed, gone before it is read (sed -i's temporary,
+# renamed): no member, no error.  The PERL wrapper takes the whole list
+# first, then removes the file.
+echo '#define GONE 1' > "$work/a/src/include/linux/gone.h"
+cat > "$work/perl-gone" <<EOF
+#!/bin/sh
+cat > "$work/list.gone"
+rm -f "$work/a/src/include/linux/gone.h"
+exec perl "\$@" < "$work/list.gone"
+EOF
+chmod +x "$work/perl-gone"
+(cd "$work/a/obj" && PERL=$work/perl-gone srctree=$work/a/src SRCARCH=x86 sh "$gen" inputs kernel/kheaders_module.lds kernel/.cache) > "$work/m-gone" 2> "$work/err"
+rc=$?
+check "inputs: a listed file gone before it is read is left out" sh -c \
+	"test $rc = 0 && grep -qa 'include/linux/gone.h' '$work/list.gone' &&
+	 ! grep -q gone.h '$work/m-gone' && grep -q ' include/linux/strip.h\$' '$work/m-gone'"
 # The host program that makes headers compact: missing, or failing.
 mv "$work/a/obj/scripts/kheaders_compact" "$work/compact.saved"
 gen "$work/a" archive kernel/out.tar.xz kernel/kheaders_module.lds '' 2> "$work/err"
