@@ -903,7 +903,7 @@ cmd_archive() {
 	# modules (no program built for the target) cannot use.
 	if [ -n "$cross" ] || [ -n "${LLVM:-}" ]; then
 		strip=${STRIP:-strip}
-		need "$strip" "binutils for $SRCARCH, e.g. binutils-aarch64-linux-gnu; llvm with LLVM=1"
+		need "$strip" "binutils for $SRCARCH, or llvm with LLVM=1"
 	else
 		strip="strip"
 		need strip binutils
